@@ -1,0 +1,271 @@
+/**
+ * Table types shared by both dialects. Dates are 'YYYY-MM-DD' strings and timestamps ISO-8601 UTC
+ * strings ('2026-11-26T07:00:00.000Z') in both SQLite and SQL Server, so they compare and sort the
+ * same way; booleans are 0/1 integers. People are known by ERP technical ID only.
+ */
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Flag = 0 | 1;
+
+export interface TenantsTable {
+  id: string;
+  display_name: string;
+  erp_kind: string;
+  erp_base_url: string | null;
+  contract_start: string;
+  contract_end: string | null;
+  timezone: string;
+  country: string;
+  default_language: string;
+  status: string;
+  /** JSON of TenantSettings (insight switches, schedule, targets). */
+  settings_json: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Per-tenant data keys, wrapped by the key-encryption key; deleting them crypto-shreds the tenant. */
+export interface TenantKeysTable {
+  tenant_id: string;
+  version: number;
+  wrapped_key: string;
+  kek_version: number;
+  active: Flag;
+  created_at: string;
+}
+
+export interface PeopleTable {
+  tenant_id: string;
+  erp_person_id: string;
+  employment_start: string | null;
+  employment_end: string | null;
+  language: string | null;
+  country: string | null;
+  manager_id: string | null;
+  is_active: Flag;
+  restricted: Flag;
+  updated_at: string;
+}
+
+export interface WorkContractsTable {
+  tenant_id: string;
+  erp_contract_id: string;
+  erp_person_id: string;
+  start_date: string;
+  end_date: string | null;
+  daily_minutes: number;
+  /** ISO weekdays worked, as a bit mask: Monday = 1, Tuesday = 2, … Sunday = 64. */
+  workdays_mask: number;
+  updated_at: string;
+}
+
+/** One row per ERP work-hour entry: numbers and technical IDs only (no description text). */
+export interface WorkEntriesTable {
+  tenant_id: string;
+  erp_entry_id: string;
+  erp_person_id: string;
+  erp_project_id: string | null;
+  date: string;
+  minutes: number;
+  billable: Flag;
+  updated_at: string;
+}
+
+/** One row per ERP absence; which days and how long is sensitive, so it is envelope-encrypted. */
+export interface AbsencesTable {
+  tenant_id: string;
+  erp_absence_id: string;
+  erp_person_id: string;
+  /** Encrypted JSON: { days: [{ date, minutes }] }. */
+  payload_enc: string;
+  updated_at: string;
+}
+
+export interface DailyFactsTable {
+  tenant_id: string;
+  erp_person_id: string;
+  date: string;
+  recorded_minutes: number;
+  billable_minutes: number;
+  expected_minutes: number;
+  /** Encrypted integer minutes of absence that day. */
+  absence_minutes_enc: string | null;
+  entry_count: number;
+  updated_at: string;
+}
+
+export interface ProjectsTable {
+  tenant_id: string;
+  erp_project_id: string;
+  manager_id: string | null;
+  budget_minutes: number | null;
+  start_date: string | null;
+  end_date: string | null;
+  is_closed: Flag;
+  updated_at: string;
+}
+
+export interface SyncStateTable {
+  tenant_id: string;
+  resource: string;
+  watermark: string | null;
+  last_full_sync_at: string | null;
+  updated_at: string;
+}
+
+export interface InsightsTable {
+  id: string;
+  tenant_id: string;
+  recipient_id: string;
+  period: string;
+  kind: string;
+  severity: string;
+  /** JSON object of numbers only. */
+  values_json: string;
+  created_at: string;
+}
+
+export interface DeliveriesTable {
+  id: string;
+  tenant_id: string;
+  erp_person_id: string;
+  period: string;
+  kind: string;
+  state: string;
+  attempts: number;
+  provider_message_id: string | null;
+  reason: string | null;
+  created_at: string;
+  updated_at: string;
+  sent_at: string | null;
+}
+
+export interface EmailPreferencesTable {
+  tenant_id: string;
+  erp_person_id: string;
+  frequency: string;
+  language: string | null;
+  updated_at: string;
+}
+
+export interface JobRunsTable {
+  id: string;
+  job: string;
+  /** '-' for global jobs, so the unique key works the same on both dialects. */
+  tenant_id: string;
+  slot: string;
+  state: string;
+  attempts: number;
+  run_after: string;
+  lease_owner: string | null;
+  lease_expires_at: string | null;
+  started_at: string | null;
+  finished_at: string | null;
+  duration_ms: number | null;
+  counters_json: string | null;
+  checkpoint_json: string | null;
+  error_class: string | null;
+  error_message: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface AuditEventsTable {
+  id: string;
+  at: string;
+  actor_type: string;
+  actor_id: string | null;
+  tenant_id: string | null;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  ip: string | null;
+  request_id: string | null;
+  details_json: string | null;
+}
+
+export interface PurgeRecordsTable {
+  id: string;
+  tenant_id: string;
+  scope: string;
+  subject_id: string | null;
+  state: string;
+  counts_json: string;
+  reason: string;
+  started_at: string;
+  completed_at: string | null;
+}
+
+export interface UsersTable {
+  id: string;
+  role: string;
+  tenant_id: string | null;
+  username: string;
+  password_hash: string | null;
+  totp_secret_enc: string | null;
+  mfa_enabled: Flag;
+  failed_logins: number;
+  locked_until: string | null;
+  created_at: string;
+  disabled_at: string | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  token_hash: string;
+  tenant_id: string;
+  created_by: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface SessionsTable {
+  id_hash: string;
+  user_id: string;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+  mfa_passed: Flag;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  key_hash: string;
+  prefix: string;
+  scope: string;
+  created_by: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+export interface Database {
+  tenants: TenantsTable;
+  tenant_keys: TenantKeysTable;
+  people: PeopleTable;
+  work_contracts: WorkContractsTable;
+  work_entries: WorkEntriesTable;
+  absences: AbsencesTable;
+  daily_facts: DailyFactsTable;
+  projects: ProjectsTable;
+  sync_state: SyncStateTable;
+  insights: InsightsTable;
+  deliveries: DeliveriesTable;
+  email_preferences: EmailPreferencesTable;
+  job_runs: JobRunsTable;
+  audit_events: AuditEventsTable;
+  purge_records: PurgeRecordsTable;
+  users: UsersTable;
+  invites: InvitesTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+}
+
+export type Tenant = Selectable<TenantsTable>;
+export type NewTenant = Insertable<TenantsTable>;
+export type TenantUpdate = Updateable<TenantsTable>;
+export type Person = Selectable<PeopleTable>;
+export type JobRun = Selectable<JobRunsTable>;
+export type Delivery = Selectable<DeliveriesTable>;
+export type { Generated };

@@ -1,0 +1,78 @@
+/**
+ * Typed errors raised at the edges. Messages must never carry secrets, names or email addresses:
+ * they end up in logs, job-run records and JSON error bodies.
+ */
+export class AppError extends Error {
+  readonly status: number = 500;
+  readonly code: string = 'internal';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationError extends AppError {
+  override readonly status = 400;
+  override readonly code = 'validation';
+  constructor(
+    message: string,
+    readonly issues: string[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export class UnauthorizedError extends AppError {
+  override readonly status = 401;
+  override readonly code = 'unauthorized';
+}
+
+export class ForbiddenError extends AppError {
+  override readonly status = 403;
+  override readonly code = 'forbidden';
+}
+
+export class NotFoundError extends AppError {
+  override readonly status = 404;
+  override readonly code = 'not_found';
+}
+
+export class ConflictError extends AppError {
+  override readonly status = 409;
+  override readonly code = 'conflict';
+}
+
+export class RateLimitedError extends AppError {
+  override readonly status = 429;
+  override readonly code = 'rate_limited';
+}
+
+/** An outside system (ERP, email provider, key vault) failed or answered something we cannot use. */
+export class UpstreamError extends AppError {
+  override readonly status = 502;
+  override readonly code = 'upstream';
+  constructor(
+    message: string,
+    readonly upstream: string,
+    readonly retryable: boolean,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Encrypted data could not be decrypted or authenticated (tampered, moved, or its key is gone). */
+export class CryptoError extends AppError {
+  override readonly code = 'crypto';
+}
+
+export class KeyNotFoundError extends CryptoError {
+  override readonly code = 'key_not_found';
+}
+
+export class ConfigError extends AppError {
+  override readonly code = 'config';
+  constructor(readonly issues: string[]) {
+    super(`Invalid configuration:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+  }
+}
