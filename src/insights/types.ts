@@ -1,0 +1,105 @@
+/**
+ * Insight records: what the engine produces and the email renders. Values are numbers only (dates as
+ * yyyymmdd integers, fractions 0..1, minutes as integers) — rendering and wording are the email's job.
+ */
+export type Severity = 'info' | 'notice' | 'warning';
+
+/** ISO week period, e.g. '2026-W47', or a month '2026-11'. */
+export type Period = string;
+
+export interface MissingHoursValues {
+  expectedMinutes: number;
+  recordedMinutes: number;
+  missingMinutes: number;
+  /** Workdays under contract, not holiday, not absent, with nothing recorded (yyyymmdd). */
+  missingDays: number[];
+  monthToDateExpectedMinutes: number;
+  monthToDateRecordedMinutes: number;
+}
+
+export interface FlexBalanceValues {
+  balanceMinutes: number;
+  /** Least-squares slope of the weekly balance, minutes per week. */
+  trendMinutesPerWeek: number;
+  projectedMonthEndMinutes: number;
+  weeksInTrend: number;
+}
+
+export interface UtilisationValues {
+  lastWeek: number;
+  monthToDate: number;
+  target: number;
+  forecastRestOfMonth: number;
+  forecastNext4Weeks: number;
+  intervalLow: number;
+  intervalHigh: number;
+  /** Index into FORECAST_METHODS. */
+  method: number;
+  /** 1 when history was too short and a safe baseline was used instead. */
+  fallback: 0 | 1;
+  /** Last weeks of utilisation (oldest first) for the bar chart. */
+  history: number[];
+}
+
+export const FORECAST_METHODS = ['baseline', 'seasonal-naive', 'ses', 'holt', 'damped'] as const;
+
+export interface AnomalyValues {
+  /** yyyymmdd */
+  date: number;
+  /** Bit set of AnomalyReason. */
+  reasons: number;
+  recordedMinutes: number;
+  usualMinutes: number;
+  score: number;
+}
+
+export const AnomalyReason = {
+  unusualTotal: 1,
+  weekendOrHoliday: 2,
+  onAbsenceDay: 4,
+  overDailyMaximum: 8,
+  billableShareDrop: 16,
+} as const;
+
+export interface ProjectBurnValues {
+  /** Index of the project in the recipient's project list is not text: the ERP project ID goes in subjectId. */
+  budgetMinutes: number;
+  usedMinutes: number;
+  burnMinutesPerWeek: number;
+  /** yyyymmdd, or 0 when the budget does not run out at the current rate. */
+  runOutDate: number;
+  /** yyyymmdd, or 0 when the project has no end date. */
+  projectEndDate: number;
+  overrunRisk: 0 | 1;
+}
+
+export interface TeamViewValues {
+  teamSize: number;
+  utilisationMean: number;
+  missingDaysTotal: number;
+  flexBalanceMeanMinutes: number;
+}
+
+export interface InsightValuesByKind {
+  'missing-hours': MissingHoursValues;
+  'flex-balance': FlexBalanceValues;
+  utilisation: UtilisationValues;
+  anomaly: AnomalyValues;
+  'project-burn': ProjectBurnValues;
+  'team-view': TeamViewValues;
+}
+
+export type InsightKind = keyof InsightValuesByKind;
+
+export type Insight = {
+  [K in InsightKind]: {
+    tenantId: string;
+    recipientId: string;
+    period: Period;
+    kind: K;
+    severity: Severity;
+    /** Technical ID of what the insight is about when it is not the recipient (project ID), else null. */
+    subjectId: string | null;
+    values: InsightValuesByKind[K];
+  };
+}[InsightKind];
