@@ -3,7 +3,7 @@
  * strings ('2026-11-26T07:00:00.000Z') in both SQLite and SQL Server, so they compare and sort the
  * same way; booleans are 0/1 integers. People are known by ERP technical ID only.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 
 export type Flag = 0 | 1;
 
@@ -119,6 +119,8 @@ export interface InsightsTable {
   recipient_id: string;
   period: string;
   kind: string;
+  /** Project ID for project insights, '-' otherwise (part of the unique key on both dialects). */
+  subject_id: string;
   severity: string;
   /** JSON object of numbers only. */
   values_json: string;
@@ -268,4 +270,3 @@ export type TenantUpdate = Updateable<TenantsTable>;
 export type Person = Selectable<PeopleTable>;
 export type JobRun = Selectable<JobRunsTable>;
 export type Delivery = Selectable<DeliveriesTable>;
-export type { Generated };
