@@ -1,0 +1,80 @@
+/** Calendar helpers on "epoch days" (days since 1970-01-01), the compact date unit of the simulator. */
+import Holidays from 'date-holidays';
+import { DateTime } from 'luxon';
+
+export const ZONE = 'Europe/Helsinki';
+const DAY_MS = 86_400_000;
+
+export function parseIsoDate(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  if (Number.isNaN(ms)) return undefined;
+  const day = ms / DAY_MS;
+  return isoDate(day) === value ? day : undefined;
+}
+
+export function isoDate(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** ISO weekday, 1 = Monday … 7 = Sunday. */
+export function isoWeekday(day: number): number {
+  const d = new Date(day * DAY_MS).getUTCDay();
+  return d === 0 ? 7 : d;
+}
+
+export function addMonths(day: number, months: number): number {
+  const d = new Date(day * DAY_MS);
+  const target = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + months, 1));
+  const lastOfMonth = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d.getUTCDate(), lastOfMonth));
+  return target.getTime() / DAY_MS;
+}
+
+export function yearOf(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
+}
+
+/** Day of a month in a year, e.g. (2024, 6, 1) → 1 June 2024. */
+export function dayOf(year: number, month: number, date: number): number {
+  return Date.UTC(year, month - 1, date) / DAY_MS;
+}
+
+/** Finnish public holidays (date-holidays, type 'public') between two epoch days, inclusive. */
+export function finnishPublicHolidays(fromDay: number, toDay: number): Set<number> {
+  const hd = new Holidays('FI');
+  const days = new Set<number>();
+  for (let year = yearOf(fromDay); year <= yearOf(toDay); year += 1) {
+    for (const holiday of hd.getHolidays(year)) {
+      if (holiday.type !== 'public') continue;
+      const day = parseIsoDate(holiday.date.slice(0, 10));
+      if (day !== undefined && day >= fromDay && day <= toDay) days.add(day);
+    }
+  }
+  return days;
+}
+
+/** Local Helsinki wall-clock time on an epoch day, as an ISO date-time with its offset. */
+export function helsinkiDateTime(day: number, minutesOfDay: number): string {
+  const d = new Date(day * DAY_MS);
+  const local = DateTime.fromObject(
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: Math.floor(minutesOfDay / 60),
+      minute: minutesOfDay % 60,
+    },
+    { zone: ZONE },
+  );
+  return local.toISO({ suppressMilliseconds: true }) ?? '';
+}
+
+/** Epoch seconds of a local Helsinki time on an epoch day. */
+export function helsinkiEpochSeconds(day: number, minutesOfDay: number): number {
+  return Math.floor(Date.parse(helsinkiDateTime(day, minutesOfDay)) / 1000);
+}
+
+export function isoFromEpochSeconds(seconds: number): string {
+  return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}

@@ -1,0 +1,27 @@
+import type { ColumnDataType, Expression } from 'kysely';
+
+export type Dialect = 'sqlite' | 'mssql';
+
+/**
+ * The few column types that differ between SQLite and SQL Server. Key columns use bounded varchar so
+ * SQL Server can index them; free-length JSON and ciphertext use text / nvarchar(max).
+ */
+export function columnTypes(dialect: Dialect): {
+  id: ColumnDataType;
+  shortText: ColumnDataType;
+  date: ColumnDataType;
+  timestamp: ColumnDataType;
+  longText: ColumnDataType | Expression<unknown>;
+  int: ColumnDataType;
+  bigint: ColumnDataType;
+} {
+  return {
+    id: 'varchar(64)',
+    shortText: 'varchar(255)',
+    date: 'varchar(10)',
+    timestamp: 'varchar(30)',
+    longText: dialect === 'mssql' ? ('nvarchar(max)' as ColumnDataType) : 'text',
+    int: 'integer',
+    bigint: 'bigint',
+  };
+}

@@ -1,0 +1,12 @@
+import type { Kysely } from 'kysely';
+import type { Dialect } from './column-types';
+import type { Database } from './schema';
+
+/** An open database: the typed query builder plus which dialect it speaks (for the few branches). */
+export interface Db {
+  kysely: Kysely<Database>;
+  dialect: Dialect;
+  close(): Promise<void>;
+}
+
+export type { Dialect };

@@ -1,0 +1,23 @@
+import { Migrator, type Migration, type MigrationResult } from 'kysely';
+import type { Db } from './db';
+import { initialMigration } from './migrations/001-initial';
+
+/** Versioned migrations, in order. Names are permanent once released. */
+function migrations(db: Db): Record<string, Migration> {
+  return {
+    '001-initial': initialMigration(db.dialect),
+  };
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({
+    db: db.kysely,
+    provider: { getMigrations: async () => migrations(db) },
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r: MigrationResult) => r.status === 'Error');
+    throw new Error(`Database migration ${failed?.migrationName ?? ''} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,55 @@
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import SqliteDatabase from 'better-sqlite3-multiple-ciphers';
+import { Kysely, SqliteDialect } from 'kysely';
+import { ConfigError } from '../errors';
+import type { Db } from './db';
+import type { Database } from './schema';
+
+export interface SqliteOptions {
+  /** File path, or ':memory:' for tests. */
+  file: string;
+  /** Key material; hashed into a raw 256-bit SQLCipher key, so its length and alphabet do not matter. */
+  key: string;
+  /** Which setting supplied the key, named in the error when it does not open the file. */
+  keySetting: string;
+}
+
+/**
+ * Opens (or creates) the SQLCipher-encrypted database. A wrong key only fails at the first read, so
+ * the key is checked here with a query and reported as a configuration error naming the setting.
+ */
+export function openSqlite(options: SqliteOptions): Db {
+  const inMemory = options.file === ':memory:';
+  if (!inMemory) fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
+  const raw = new SqliteDatabase(options.file);
+  try {
+    // An in-memory database never touches disk, and SQLCipher refuses a key for it.
+    if (!inMemory) {
+      raw.pragma(`cipher='sqlcipher'`);
+      raw.pragma(`legacy=4`);
+      raw.pragma(`key="x'${createHash('sha256').update(options.key, 'utf8').digest('hex')}'"`);
+    }
+    raw.prepare('SELECT count(*) FROM sqlite_master').get();
+  } catch (err) {
+    raw.close();
+    const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB') {
+      throw new ConfigError([
+        `${options.keySetting}: the database key does not open ${path.basename(options.file)} (wrong key, or not an encrypted database)`,
+      ]);
+    }
+    throw err;
+  }
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('busy_timeout = 10000');
+  raw.pragma('synchronous = NORMAL');
+  if (!inMemory) fs.chmodSync(options.file, 0o600);
+  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  return {
+    kysely,
+    dialect: 'sqlite',
+    close: () => kysely.destroy(),
+  };
+}

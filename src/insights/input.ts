@@ -1,0 +1,82 @@
+import type { InsightKind } from './types';
+
+/** A work contract as the engine needs it; dates are local 'YYYY-MM-DD', end inclusive, null = open. */
+export interface Contract {
+  start: string;
+  end: string | null;
+  dailyMinutes: number;
+  /** ISO weekdays, 1 = Monday … 7 = Sunday. */
+  workdays: number[];
+}
+
+/** One person's day; days without any entries may be absent from the array. */
+export interface DayFact {
+  date: string;
+  recordedMinutes: number;
+  billableMinutes: number;
+  absenceMinutes: number;
+  entryCount: number;
+}
+
+export interface PersonHistory {
+  personId: string;
+  managerId: string | null;
+  contracts: Contract[];
+  days: DayFact[];
+}
+
+export interface ProjectHistory {
+  projectId: string;
+  managerId: string | null;
+  budgetMinutes: number | null;
+  start: string | null;
+  end: string | null;
+  /** ISO week, e.g. '2026-W47'. */
+  weeklyMinutes: { week: string; minutes: number }[];
+}
+
+export interface TenantInsightSettings {
+  enabled: Record<InsightKind, boolean>;
+  /** 0..1 */
+  utilisationTarget: number;
+  dailyMaximumMinutes: number;
+  flexPeriodWeeks: number;
+  trendWeeks: number;
+  teamView: boolean;
+  halfDayEves: boolean;
+  /** ISO 3166 country code for public holidays. */
+  country: string;
+  /** IANA zone the tenant's local dates live in. */
+  timezone: string;
+}
+
+export const ALL_INSIGHT_KINDS: readonly InsightKind[] = [
+  'missing-hours',
+  'flex-balance',
+  'utilisation',
+  'anomaly',
+  'project-burn',
+  'team-view',
+];
+
+export function defaultInsightSettings(overrides: Partial<TenantInsightSettings> = {}): TenantInsightSettings {
+  return {
+    enabled: {
+      'missing-hours': true,
+      'flex-balance': true,
+      utilisation: true,
+      anomaly: true,
+      'project-burn': true,
+      'team-view': true,
+    },
+    utilisationTarget: 0.75,
+    dailyMaximumMinutes: 12 * 60,
+    flexPeriodWeeks: 26,
+    trendWeeks: 8,
+    teamView: true,
+    halfDayEves: false,
+    country: 'FI',
+    timezone: 'Europe/Helsinki',
+    ...overrides,
+  };
+}

@@ -1,0 +1,65 @@
+import winston from 'winston';
+import type { LogMeta, Logger } from './logger';
+import { redactString, redactValue } from './redact';
+
+/** Fields winston itself owns; they are never redacted or overwritten. */
+const OWN_FIELDS = new Set(['level', 'message', 'timestamp']);
+
+const redaction = winston.format((info) => {
+  info.message = redactString(String(info.message));
+  for (const key of Object.keys(info)) {
+    if (OWN_FIELDS.has(key)) continue;
+    const cleaned = redactValue({ [key]: info[key] }) as Record<string, unknown>;
+    info[key] = cleaned[key];
+  }
+  return info;
+});
+
+/** Every line carries the context fields, '-' when a line is not about a request, job or tenant. */
+const context = winston.format((info) => {
+  info.tenantId ??= '-';
+  if (info.requestId === undefined && info.jobId === undefined) info.jobId = '-';
+  return info;
+});
+
+const pretty = winston.format.printf((info) => {
+  const { timestamp, level, message, ...rest } = info;
+  const ctx = Object.entries(rest)
+    .map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`)
+    .join(' ');
+  return `${String(timestamp)} ${level.padEnd(5)} ${String(message)}${ctx ? `  ${ctx}` : ''}`;
+});
+
+export interface LoggerOptions {
+  level: string;
+  format: 'pretty' | 'json';
+  /** Where lines go; defaults to stdout. Tests pass a stream to capture output. */
+  stream?: NodeJS.WritableStream;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console();
+  const base = winston.createLogger({
+    level: options.level,
+    format: winston.format.combine(
+      context(),
+      redaction(),
+      winston.format.timestamp({ format: () => new Date().toISOString() }),
+      options.format === 'json' ? winston.format.json() : pretty,
+    ),
+    transports: [transport],
+  });
+  return wrap(base);
+}
+
+function wrap(w: winston.Logger): Logger {
+  return {
+    debug: (m, meta?: LogMeta) => w.debug(m, meta),
+    info: (m, meta?: LogMeta) => w.info(m, meta),
+    warn: (m, meta?: LogMeta) => w.warn(m, meta),
+    error: (m, meta?: LogMeta) => w.error(m, meta),
+    child: (meta) => wrap(w.child(meta)),
+  };
+}

@@ -1,0 +1,60 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { migrateToLatest } from '../../src/db/migrate';
+import { openSqlite } from '../../src/db/open-sqlite';
+import { upsert } from '../../src/db/upsert';
+import { ConfigError } from '../../src/errors';
+
+describe('SQLCipher database', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-db-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('writes a file with no plaintext and no SQLite header', async () => {
+    const file = path.join(dir, 'x.db');
+    const db = openSqlite({ file, key: 'correct horse battery staple 123456', keySetting: 'DB_KEY' });
+    await migrateToLatest(db);
+    await db.kysely
+      .insertInto('audit_events')
+      .values({ id: 'a1', at: '2026-11-26T00:00:00.000Z', actor_type: 'system', actor_id: null, tenant_id: 'tenant-PLAINTEXT-MARKER', action: 'test', object_type: null, object_id: null, ip: null, request_id: null, details_json: null })
+      .execute();
+    await db.close();
+    const bytes = fs.readFileSync(file);
+    expect(bytes.length).toBeGreaterThan(4096);
+    expect(bytes.subarray(0, 16).toString('latin1')).not.toContain('SQLite format 3');
+    expect(bytes.includes(Buffer.from('PLAINTEXT-MARKER'))).toBe(false);
+    expect(bytes.includes(Buffer.from('audit_events'))).toBe(false);
+    expect((fs.statSync(file).mode & 0o777).toString(8)).toBe('600');
+  });
+
+  it('refuses a wrong key at open with an error naming the setting', async () => {
+    const file = path.join(dir, 'x.db');
+    const db = openSqlite({ file, key: 'the right key, long enough to count', keySetting: 'DB_KEY' });
+    await migrateToLatest(db);
+    await db.close();
+    let caught: unknown;
+    try {
+      openSqlite({ file, key: 'a wrong key, also long enough to count', keySetting: 'DB_KEY' });
+    } catch (err) {
+      caught = err;
+    }
+    expect(caught).toBeInstanceOf(ConfigError);
+    expect((caught as ConfigError).issues[0]).toMatch(/^DB_KEY: the database key does not open x\.db/);
+  });
+
+  it('migrates idempotently and upserts on the key', async () => {
+    const db = openSqlite({ file: ':memory:', key: 'k'.repeat(32), keySetting: 'DB_KEY' });
+    expect(await migrateToLatest(db)).toEqual(['001-initial']);
+    expect(await migrateToLatest(db)).toEqual([]);
+    const row = { tenant_id: 't', erp_project_id: 'p', manager_id: null, budget_minutes: 60, start_date: null, end_date: null, is_closed: 0 as const, updated_at: 'x' };
+    await upsert(db, 'projects', [row], ['tenant_id', 'erp_project_id']);
+    await upsert(db, 'projects', [{ ...row, budget_minutes: 120 }], ['tenant_id', 'erp_project_id']);
+    const rows = await db.kysely.selectFrom('projects').selectAll().execute();
+    expect(rows).toHaveLength(1);
+    expect(rows[0]?.budget_minutes).toBe(120);
+    await db.close();
+  });
+});
