@@ -44,6 +44,9 @@ param publicBaseUrl string = ''
 @description('Sender address of insight emails; its domain must be authenticated in SendGrid.')
 param emailFrom string
 
+@description('SendGrid sandbox mode: accepted by SendGrid but never delivered (staging).')
+param sendGridSandbox bool = false
+
 @description('Azure SQL database SKU.')
 param sqlSku object = {
   name: 'GP_Gen5'
@@ -61,6 +64,7 @@ param pitrRetentionDays int = 14
 param zoneRedundant bool = true
 
 @description('Days Log Analytics keeps logs; must exceed pitrRetentionDays so purge events can be replayed.')
+@minValue(30)
 param logRetentionDays int = 90
 
 param tags object = {
@@ -158,6 +162,7 @@ module containerApp 'modules/container-app.bicep' = {
     sqlDatabaseName: sql.outputs.databaseName
     appInsightsConnectionString: monitoring.outputs.appInsightsConnectionString
     sendGridKeySecretName: sendGridKeySecretName
+    sendGridSandbox: sendGridSandbox
     tags: tags
   }
 }

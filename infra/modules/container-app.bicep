@@ -37,6 +37,8 @@ param appInsightsConnectionString string
 @description('Name of the Key Vault secret that holds the SendGrid API key; its value is set by an operator.')
 param sendGridKeySecretName string
 
+param sendGridSandbox bool = false
+
 param tags object = {}
 
 var port = 8080
@@ -98,6 +100,7 @@ var appEnv = [
   { name: 'EMAIL_TRANSPORT', value: 'sendgrid' }
   { name: 'EMAIL_FROM', value: emailFrom }
   { name: 'SENDGRID_API_KEY_SECRET', value: sendGridKeySecretName }
+  { name: 'SENDGRID_SANDBOX', value: string(sendGridSandbox) }
   { name: 'JOBS_ENABLED', value: 'true' }
   { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: appInsightsConnectionString }
 ]

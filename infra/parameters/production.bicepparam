@@ -12,6 +12,7 @@ param operatorsGroupName = readEnvironmentVariable('OPERATORS_GROUP_NAME')
 param operatorsGroupObjectId = readEnvironmentVariable('OPERATORS_GROUP_OBJECT_ID')
 param publicBaseUrl = readEnvironmentVariable('PUBLIC_BASE_URL', '')
 param emailFrom = readEnvironmentVariable('EMAIL_FROM')
+param sendGridSandbox = false
 param sqlSku = {
   name: 'GP_Gen5'
   tier: 'GeneralPurpose'
