@@ -130,7 +130,7 @@ export function createEnvelope({ keys, repo, clock, cache = {} }: EnvelopeDeps):
       const key = await dataKey(ctx.tenantId, version);
       return open(key, sealed, dataAad(ctx, version), `${ctx.table}.${ctx.column}`).toString('utf8');
     },
-    encryptNumber(ctx, value) {
+    async encryptNumber(ctx, value) {
       if (!Number.isFinite(value)) throw new CryptoError(`${ctx.table}.${ctx.column}: only finite numbers can be encrypted`);
       return envelope.encrypt(ctx, String(value));
     },
