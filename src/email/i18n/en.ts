@@ -4,6 +4,7 @@ export const en: Messages = {
   locale: 'en-GB',
   dayFormat: 'ccc d MMM',
   dateFormat: 'd MMM yyyy',
+  rangeMonth: 'short',
   week: (w) => `Week ${w}`,
   weekShort: (w) => `W${w}`,
   greeting: (name) => (name ? `Hi ${name},` : 'Hi,'),

@@ -4,6 +4,7 @@ export const fi: Messages = {
   locale: 'fi-FI',
   dayFormat: 'ccc d.L.',
   dateFormat: 'd.L.yyyy',
+  rangeMonth: 'numeric',
   week: (w) => `Viikko ${w}`,
   weekShort: (w) => `vko ${w}`,
   greeting: (name) => (name ? `Hei ${name},` : 'Hei,'),

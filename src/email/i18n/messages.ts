@@ -11,6 +11,8 @@ export interface Messages {
   dayFormat: string;
   /** luxon format for a full date, e.g. "17.11.2026". */
   dateFormat: string;
+  /** How the month is written in a week's date range: "17.–23.11.2026" vs "17–23 Nov 2026". */
+  rangeMonth: 'numeric' | 'short';
   week(week: number): string;
   weekShort(week: number): string;
   greeting(firstName: string | null): string;

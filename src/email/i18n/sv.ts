@@ -4,6 +4,7 @@ export const sv: Messages = {
   locale: 'sv-FI',
   dayFormat: 'ccc d.L.',
   dateFormat: 'd.L.yyyy',
+  rangeMonth: 'numeric',
   week: (w) => `Vecka ${w}`,
   weekShort: (w) => `v. ${w}`,
   greeting: (name) => (name ? `Hej ${name},` : 'Hej,'),
