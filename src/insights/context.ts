@@ -1,6 +1,6 @@
 import { createWorkCalendar, type WorkCalendar } from './calendar';
 import { addDays, daysBetween, lastCompletedWeek } from './dates';
-import type { TenantInsightSettings } from './input';
+import { assertValidSettings, type TenantInsightSettings } from './input';
 import { createDayTable, type DayTable } from './timeline';
 
 /** Weeks of utilisation history the forecast looks at; a year covers seasonality without slowing runs. */
@@ -19,11 +19,15 @@ export interface InsightContext {
   readonly table: DayTable;
   /** The last completed ISO week; indices point into table. */
   readonly period: { week: string; start: string; end: string; startIndex: number; endIndex: number };
-  /** Index of the first day of the month holding the period's last day. */
-  readonly monthStartIndex: number;
-  /** Month of the period's last day, e.g. '2026-11'. */
+  /**
+   * The period's month is the one holding the week's Thursday (the ISO rule for which year a week
+   * belongs to), so a week straddling two months reports on the month most of it lies in. Month to
+   * date runs from its first day to the period end or the month's last day, whichever is first.
+   */
   readonly month: string;
-  /** Calendar days after the period until that month's end (0 when the week ends on the last day). */
+  readonly monthStartIndex: number;
+  readonly monthEndIndex: number;
+  /** Calendar days after the period until the month's end; 0 when the month ended within the week. */
   readonly daysToMonthEnd: number;
 }
 
@@ -34,6 +38,7 @@ export function createInsightContext(input: {
   calendar?: WorkCalendar;
 }): InsightContext {
   const { settings } = input;
+  assertValidSettings(settings);
   const zone = settings.timezone;
   const calendar =
     input.calendar ??
@@ -49,17 +54,20 @@ export function createInsightContext(input: {
     6,
   );
   const table = createDayTable(calendar, addDays(period.start, -7 * (weeks - 1), zone), weeks);
-  const monthStart = `${period.end.slice(0, 7)}-01`;
-  const nextMonth = addDays(monthStart, 31, zone).slice(0, 7);
+  const month = addDays(period.start, 3, zone).slice(0, 7);
+  const monthStart = `${month}-01`;
+  const monthEnd = addDays(`${addDays(monthStart, 31, zone).slice(0, 7)}-01`, -1, zone);
+  const endIndex = table.indexOf(period.end);
   return {
     tenantId: input.tenantId,
     referenceDate: input.referenceDate,
     settings,
     calendar,
     table,
-    period: { ...period, startIndex: table.indexOf(period.start), endIndex: table.indexOf(period.end) },
+    period: { ...period, startIndex: table.indexOf(period.start), endIndex },
+    month,
     monthStartIndex: table.indexOf(monthStart),
-    month: period.end.slice(0, 7),
-    daysToMonthEnd: daysBetween(period.end, `${nextMonth}-01`, zone) - 1,
+    monthEndIndex: monthEnd < period.end ? table.indexOf(monthEnd) : endIndex,
+    daysToMonthEnd: Math.max(0, daysBetween(period.end, monthEnd, zone)),
   };
 }

@@ -1,4 +1,5 @@
 import type { InsightKind } from './types';
+import { ValidationError } from '../errors';
 
 /** A work contract as the engine needs it; dates are local 'YYYY-MM-DD', end inclusive, null = open. */
 export interface Contract {
@@ -79,4 +80,18 @@ export function defaultInsightSettings(overrides: Partial<TenantInsightSettings>
     timezone: 'Europe/Helsinki',
     ...overrides,
   };
+}
+
+/** Rejects settings the maths cannot work with, listing every bad key. */
+export function assertValidSettings(s: TenantInsightSettings): void {
+  const issues: string[] = [];
+  if (!(s.utilisationTarget >= 0 && s.utilisationTarget <= 1)) issues.push('utilisationTarget must be within 0..1');
+  if (!(s.dailyMaximumMinutes > 0)) issues.push('dailyMaximumMinutes must be positive');
+  if (!(Number.isInteger(s.flexPeriodWeeks) && s.flexPeriodWeeks >= 1 && s.flexPeriodWeeks <= 520)) {
+    issues.push('flexPeriodWeeks must be a whole number of weeks, 1..520');
+  }
+  if (!(Number.isInteger(s.trendWeeks) && s.trendWeeks >= 2 && s.trendWeeks <= s.flexPeriodWeeks)) {
+    issues.push('trendWeeks must be a whole number, 2..flexPeriodWeeks');
+  }
+  if (issues.length > 0) throw new ValidationError('invalid insight settings', issues);
 }

@@ -1,0 +1,127 @@
+import { median } from 'simple-statistics';
+import { ANOMALY_BASELINE_WEEKS, SHARE_BASELINE_WEEKS, type InsightContext } from './context';
+import { toYmd } from './dates';
+import { fullyAbsentOn, sumRange, type PersonTimeline } from './timeline';
+import { AnomalyReason, type AnomalyValues, type Insight, type Severity } from './types';
+
+/** Iglewicz–Hoaglin cut-off for the modified z-score. */
+export const MODIFIED_Z_THRESHOLD = 3.5;
+/** Fewer usual days than this is not enough to say what is usual. */
+const MIN_BASELINE_DAYS = 10;
+/** Billable share must fall by 20 points and by 30 % of its usual level to count as a drop. */
+const SHARE_DROP_POINTS = 0.2;
+const SHARE_DROP_RELATIVE = 0.3;
+/** A week needs this much recorded to have a meaningful billable share. */
+const SHARE_MIN_WEEK_MINUTES = 240;
+const SHARE_MIN_BASELINE_WEEKS = 4;
+
+/**
+ * Modified z-score 0.6745·(x − median)/MAD. When MAD is 0 (more than half the days identical) it
+ * falls back to (x − median)/(1.253314·MeanAD) as Iglewicz and Hoaglin suggest; when that is 0 too
+ * every baseline value is identical and there is no scale, so the score is null (not judged).
+ */
+export function modifiedZScorer(baseline: readonly number[]): ((x: number) => number) | null {
+  if (baseline.length === 0) return null;
+  const med = median(baseline as number[]);
+  const deviations = baseline.map((v) => Math.abs(v - med));
+  const mad = median(deviations);
+  if (mad > 0) return (x) => (0.6745 * (x - med)) / mad;
+  const meanAd = deviations.reduce((s, d) => s + d, 0) / deviations.length;
+  return meanAd > 0 ? (x) => (x - med) / (1.253314 * meanAd) : null;
+}
+
+export function modifiedZScore(x: number, baseline: readonly number[]): number | null {
+  const scorer = modifiedZScorer(baseline);
+  return scorer ? scorer(x) : null;
+}
+
+/** A plain working day: contract workday, no holiday, no absence, something recorded. */
+function isUsualWorkday(t: PersonTimeline, ctx: InsightContext, i: number): boolean {
+  return t.workday[i] === 1 && ctx.table.holiday[i] === 0 && t.absence[i] === 0 && (t.recorded[i] as number) > 0;
+}
+
+function record(t: PersonTimeline, ctx: InsightContext, severity: Severity, values: AnomalyValues): Insight {
+  return {
+    tenantId: ctx.tenantId,
+    recipientId: t.personId,
+    period: ctx.period.week,
+    kind: 'anomaly',
+    severity,
+    subjectId: null,
+    values,
+  };
+}
+
+const round2 = (v: number): number => Math.round(v * 100) / 100;
+
+function shareDrop(t: PersonTimeline, ctx: InsightContext): Insight | null {
+  const { startIndex, endIndex } = ctx.period;
+  const weekRecorded = sumRange(t.recorded, startIndex, endIndex);
+  if (weekRecorded < SHARE_MIN_WEEK_MINUTES) return null;
+  const share = sumRange(t.billable, startIndex, endIndex) / weekRecorded;
+  let billable = 0;
+  let recorded = 0;
+  let weeks = 0;
+  for (let w = 1; w <= SHARE_BASELINE_WEEKS; w++) {
+    const from = startIndex - 7 * w;
+    if (from < 0) break;
+    const r = sumRange(t.recorded, from, from + 6);
+    if (r < SHARE_MIN_WEEK_MINUTES) continue;
+    recorded += r;
+    billable += sumRange(t.billable, from, from + 6);
+    weeks++;
+  }
+  if (weeks < SHARE_MIN_BASELINE_WEEKS) return null;
+  const usualShare = billable / recorded;
+  const drop = usualShare - share;
+  if (drop < SHARE_DROP_POINTS || drop < SHARE_DROP_RELATIVE * usualShare) return null;
+  return record(t, ctx, 'notice', {
+    date: toYmd(ctx.period.end),
+    reasons: AnomalyReason.billableShareDrop,
+    recordedMinutes: Math.round(weekRecorded),
+    usualMinutes: Math.round(recorded / weeks),
+    score: round2(drop),
+  });
+}
+
+/**
+ * One insight per day of the period with something odd (reasons combined in a bit set), plus one dated
+ * on the period's last day for a billable-share drop; for that one `score` is the drop in share (0..1)
+ * and `usualMinutes` the usual weekly total. Severity: warning when a day is over the daily maximum or
+ * has hours on a full absence day (both usually a recording error that affects pay or leave), notice
+ * otherwise.
+ */
+export function anomalyInsights(t: PersonTimeline, ctx: InsightContext): Insight[] {
+  const { startIndex, endIndex } = ctx.period;
+  const baseline: number[] = [];
+  for (let i = Math.max(0, startIndex - 7 * ANOMALY_BASELINE_WEEKS); i < startIndex; i++) {
+    if (isUsualWorkday(t, ctx, i)) baseline.push(t.recorded[i] as number);
+  }
+  const scorer = baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline) : null;
+  const usual = baseline.length > 0 ? median(baseline) : 0;
+  const out: Insight[] = [];
+  for (let i = startIndex; i <= endIndex; i++) {
+    const recorded = t.recorded[i] as number;
+    if (recorded === 0 && t.entries[i] === 0) continue;
+    let reasons = 0;
+    if (t.workday[i] === 0 || (ctx.table.holiday[i] as number) >= 1) reasons |= AnomalyReason.weekendOrHoliday;
+    if (fullyAbsentOn(t, i)) reasons |= AnomalyReason.onAbsenceDay;
+    if (recorded > ctx.settings.dailyMaximumMinutes) reasons |= AnomalyReason.overDailyMaximum;
+    const score = scorer && isUsualWorkday(t, ctx, i) ? scorer(recorded) : null;
+    if (score !== null && Math.abs(score) > MODIFIED_Z_THRESHOLD) reasons |= AnomalyReason.unusualTotal;
+    if (reasons === 0) continue;
+    const serious = AnomalyReason.overDailyMaximum | AnomalyReason.onAbsenceDay;
+    out.push(
+      record(t, ctx, reasons & serious ? 'warning' : 'notice', {
+        date: toYmd(ctx.table.dates[i] as string),
+        reasons,
+        recordedMinutes: Math.round(recorded),
+        usualMinutes: Math.round(usual),
+        score: round2(score ?? 0),
+      }),
+    );
+  }
+  const drop = shareDrop(t, ctx);
+  if (drop) out.push(drop);
+  return out;
+}
