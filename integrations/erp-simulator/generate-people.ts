@@ -81,8 +81,12 @@ function contractsFor(rng: Rng, period: Period, userIndex: number, managers: num
   }
 }
 
+export function managerCount(employees: number): number {
+  return Math.max(1, Math.round(employees / 8));
+}
+
 export function generateUsers(period: Period, employees: number, domain: string): SimUser[] {
-  const managers = Math.max(1, Math.round(employees / 8));
+  const managers = managerCount(employees);
   const businessUnits = Math.max(1, Math.min(3, Math.ceil(employees / 20)));
   const users: SimUser[] = [];
   for (let index = 0; index < employees; index += 1) {

@@ -1,0 +1,10 @@
+/**
+ * The ERP simulator: a deterministic synthetic Finnish company served over a Severa-shaped REST API.
+ * It stands in for the outside world, so it imports nothing from src/.
+ */
+export { generateCompany, type GenerateCompanyOptions } from './generate-company';
+export { startSimulator, type Simulator, type SimulatorOptions, type SimulatorStats } from './server';
+export type { FaultOptions } from './faults';
+export type { Mutations, NewWorkHour } from './mutations';
+export type { GroundTruth, SimCompany, SimCounts, UserDay } from './types';
+export { runSimulatorCli } from './cli';

@@ -1,0 +1,103 @@
+/** Test-side changes to the ERP data, stamped with the simulator clock like real edits would be. */
+import { parseIsoDate } from './calendar';
+import { guidFor, indexFromGuid } from './prng';
+import type { SimCompany } from './types';
+
+export interface SimClock {
+  nowMs(): number;
+  setNow(date: Date | string): void;
+  advanceSeconds(seconds: number): void;
+}
+
+export interface NewWorkHour {
+  userGuid: string;
+  eventDate: string;
+  quantity: number;
+  projectGuid?: string;
+  isBillable?: boolean;
+}
+
+export interface Mutations {
+  editWorkHour(guid: string, change: { quantity?: number; eventDate?: string; isBillable?: boolean }): void;
+  deleteWorkHour(guid: string): void;
+  addWorkHour(entry: NewWorkHour): string;
+  setNow(date: Date | string): void;
+  advanceSeconds(seconds: number): void;
+}
+
+/**
+ * Until a test sets it, the clock follows real time but never runs behind the generated data, so an
+ * edit is always newer than every generated lastUpdatedDateTime.
+ */
+export function createSimClock(company: SimCompany): SimClock {
+  let latest = 0;
+  for (let i = 0; i < company.hours.length; i += 1) latest = Math.max(latest, company.hours.updatedAtOf(i));
+  for (const a of company.absences) latest = Math.max(latest, a.updatedAt);
+  const floorMs = (latest + 1) * 1000;
+  let fixed: number | undefined;
+  return {
+    nowMs: () => fixed ?? Math.max(Date.now(), floorMs),
+    setNow: (date) => {
+      const ms = new Date(date).getTime();
+      if (Number.isNaN(ms)) throw new Error('setNow needs a valid date');
+      fixed = ms;
+    },
+    advanceSeconds: (seconds) => {
+      fixed = (fixed ?? Math.max(Date.now(), floorMs)) + seconds * 1000;
+    },
+  };
+}
+
+function centiHours(quantity: number): number {
+  if (!(quantity >= 0 && quantity <= 24)) throw new Error('quantity must be 0..24 hours');
+  return Math.round(quantity * 100);
+}
+
+function day(value: string): number {
+  const parsed = parseIsoDate(value);
+  if (parsed === undefined) throw new Error('eventDate must be YYYY-MM-DD');
+  return parsed;
+}
+
+export function createMutations(company: SimCompany, clock: SimClock): Mutations {
+  const nowS = () => Math.floor(clock.nowMs() / 1000);
+  const liveIndex = (guid: string) => {
+    const index = indexFromGuid(company.seed, 'workHour', guid);
+    if (index === undefined || index >= company.hours.length || company.hours.isDeleted(index)) throw new Error('unknown work hour');
+    return index;
+  };
+  return {
+    editWorkHour(guid, change) {
+      const index = liveIndex(guid);
+      const row = company.hours.get(index);
+      company.hours.update(index, {
+        ...row,
+        centiHours: change.quantity === undefined ? row.centiHours : centiHours(change.quantity),
+        day: change.eventDate === undefined ? row.day : day(change.eventDate),
+        isBillable: change.isBillable ?? row.isBillable,
+        updatedAt: nowS(),
+      });
+    },
+    deleteWorkHour(guid) {
+      company.hours.markDeleted(liveIndex(guid), nowS());
+    },
+    addWorkHour(entry) {
+      const userIndex = company.userIndexByGuid(entry.userGuid);
+      if (userIndex === undefined) throw new Error('unknown user');
+      const project = entry.projectGuid === undefined ? company.projects[0] : company.projects.find((p) => p.guid === entry.projectGuid);
+      if (!project) throw new Error('unknown project');
+      const index = company.hours.push({
+        userIndex,
+        day: day(entry.eventDate),
+        centiHours: centiHours(entry.quantity),
+        projectIndex: project.index,
+        isBillable: entry.isBillable ?? !project.isInternal,
+        isProductive: !project.isInternal,
+        updatedAt: nowS(),
+      });
+      return guidFor(company.seed, 'workHour', index);
+    },
+    setNow: (date) => clock.setNow(date),
+    advanceSeconds: (seconds) => clock.advanceSeconds(seconds),
+  };
+}
