@@ -137,7 +137,7 @@ export function flexSection({ m, f }: SectionContext, v: FlexBalanceValues, tone
   return section('flex-balance', tone, m.flex.title, lead, {
     figures: [
       { label: m.flex.balanceLabel, value: f.signedHours(v.balanceMinutes) },
-      { label: m.flex.trendLabel, value: m.flex.perWeek(f.signedHours(v.trendMinutesPerWeek)) },
+      { label: m.flex.trendLabel, value: f.signedHours(v.trendMinutesPerWeek) },
       { label: m.flex.projectedLabel, value: f.signedHours(v.projectedMonthEndMinutes) },
     ],
   });

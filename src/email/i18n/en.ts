@@ -47,7 +47,6 @@ export const en: Messages = {
     balanceLabel: 'Balance',
     trendLabel: 'Weekly change',
     projectedLabel: 'At month end',
-    perWeek: (v) => `${v}/wk`,
     leadUp: (x, n) => `Your balance has grown by about ${x} a week over the last ${n} weeks.`,
     leadDown: (x, n) => `Your balance has shrunk by about ${x} a week over the last ${n} weeks.`,
     leadFlat: (n) => `Your balance has stayed about the same over the last ${n} weeks.`,

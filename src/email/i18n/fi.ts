@@ -47,7 +47,6 @@ export const fi: Messages = {
     balanceLabel: 'Saldo',
     trendLabel: 'Muutos viikossa',
     projectedLabel: 'Arvio kuun lopussa',
-    perWeek: (v) => `${v}/vko`,
     leadUp: (x, n) => `Saldosi on kasvanut noin ${x} viikossa viimeisten ${n} viikon aikana.`,
     leadDown: (x, n) => `Saldosi on pienentynyt noin ${x} viikossa viimeisten ${n} viikon aikana.`,
     leadFlat: (n) => `Saldosi on pysynyt lähes ennallaan viimeisten ${n} viikon aikana.`,

@@ -55,7 +55,6 @@ export interface Messages {
     balanceLabel: string;
     trendLabel: string;
     projectedLabel: string;
-    perWeek(value: string): string;
     leadUp(perWeek: string, weeks: number): string;
     leadDown(perWeek: string, weeks: number): string;
     leadFlat(weeks: number): string;

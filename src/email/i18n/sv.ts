@@ -47,7 +47,6 @@ export const sv: Messages = {
     balanceLabel: 'Saldo',
     trendLabel: 'Förändring per vecka',
     projectedLabel: 'Vid månadens slut',
-    perWeek: (v) => `${v}/vecka`,
     leadUp: (x, n) => `Ditt saldo har ökat med cirka ${x} per vecka under de senaste ${n} veckorna.`,
     leadDown: (x, n) => `Ditt saldo har minskat med cirka ${x} per vecka under de senaste ${n} veckorna.`,
     leadFlat: (n) => `Ditt saldo har hållits ungefär oförändrat under de senaste ${n} veckorna.`,
