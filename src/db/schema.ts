@@ -3,7 +3,7 @@
  * strings ('2026-11-26T07:00:00.000Z') in both SQLite and SQL Server, so they compare and sort the
  * same way; booleans are 0/1 integers. People are known by ERP technical ID only.
  */
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Flag = 0 | 1;
 
@@ -43,7 +43,8 @@ export interface PeopleTable {
   country: string | null;
   manager_id: string | null;
   is_active: Flag;
-  restricted: Flag;
+  /** Data subject asked to restrict processing: no sync, no email until lifted. */
+  restricted: Generated<Flag>;
   updated_at: string;
 }
 

@@ -14,11 +14,13 @@ export async function upsert<T extends keyof Database & string>(
   table: T,
   rows: Insertable<Database[T]>[],
   keyColumns: (keyof Database[T] & string)[],
+  /** Columns to overwrite on an existing row; by default every non-key column given. */
+  onlyUpdate?: (keyof Database[T] & string)[],
 ): Promise<void> {
   const first = rows[0];
   if (!first) return;
   const columns = Object.keys(first);
-  const updateColumns = columns.filter((c) => !keyColumns.includes(c as keyof Database[T] & string));
+  const updateColumns = onlyUpdate ?? columns.filter((c) => !keyColumns.includes(c as keyof Database[T] & string));
   const chunkSize = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
   for (let i = 0; i < rows.length; i += chunkSize) {
     const chunk = rows.slice(i, i + chunkSize);
@@ -41,7 +43,7 @@ async function upsertSqlite<T extends keyof Database & string>(
     .onConflict((oc) => {
       const target = oc.columns(keyColumns);
       if (updateColumns.length === 0) return target.doNothing();
-      return target.doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, sql.ref(`excluded.${c}`)])));
+      return target.doUpdateSet(Object.fromEntries(updateColumns.map((c) => [c, sql.ref(`excluded.${c}`)])) as never);
     })
     .execute();
 }

@@ -1,0 +1,91 @@
+import { DateTime } from 'luxon';
+import type { ErpUser, ErpWorkContract } from '../../integrations/severa/erp-client';
+import { upsert } from '../db/upsert';
+import type { SyncRun } from './context';
+
+export const workdaysToMask = (days: number[]): number => days.reduce((mask, d) => mask | (1 << (d - 1)), 0);
+export const maskToWorkdays = (mask: number): number[] => [1, 2, 3, 4, 5, 6, 7].filter((d) => mask & (1 << (d - 1)));
+
+function employment(contracts: ErpWorkContract[]): { start: string | null; end: string | null } {
+  if (contracts.length === 0) return { start: null, end: null };
+  const start = contracts.map((c) => c.start).sort()[0] ?? null;
+  const end = contracts.some((c) => c.end === null) ? null : (contracts.map((c) => c.end as string).sort().at(-1) ?? null);
+  return { start, end };
+}
+
+/**
+ * Users and their work contracts: technical ID, contract numbers, language and country codes, the
+ * manager's ID. People whose employment ended before the retention horizon are not written at all, so
+ * a sync cannot bring back what the retention purge removed; restricted people keep their row but
+ * get no new data.
+ */
+export async function syncPeople(run: SyncRun, opts: { retentionHorizon: string; restricted: Set<string> }): Promise<void> {
+  const { db, erp, tenantId, stamp } = run;
+  for await (const page of erp.users()) {
+    const kept: { user: ErpUser; contracts: ErpWorkContract[] }[] = [];
+    for (const user of page) {
+      const contracts = await erp.workContracts(user.id);
+      const { end } = employment(contracts);
+      if (end !== null && end < opts.retentionHorizon) continue;
+      kept.push({ user, contracts });
+    }
+    await db.kysely.transaction().execute(async (trx) => {
+      const tx = { kysely: trx, dialect: db.dialect };
+      await upsert(
+        tx,
+        'people',
+        kept.map(({ user, contracts }) => {
+          const { start, end } = employment(contracts);
+          return {
+            tenant_id: tenantId,
+            erp_person_id: user.id,
+            employment_start: start,
+            employment_end: end,
+            language: user.language,
+            country: user.country,
+            manager_id: user.managerId,
+            is_active: user.active ? 1 : 0,
+            updated_at: stamp,
+          } as const;
+        }),
+        ['tenant_id', 'erp_person_id'],
+      );
+      const contractRows = kept.flatMap(({ user, contracts }) =>
+        contracts.map((c) => ({
+          tenant_id: tenantId,
+          erp_contract_id: c.id,
+          erp_person_id: user.id,
+          start_date: c.start,
+          end_date: c.end,
+          daily_minutes: c.dailyMinutes,
+          workdays_mask: workdaysToMask(c.workdays),
+          updated_at: stamp,
+        })),
+      );
+      await upsert(tx, 'work_contracts', contractRows, ['tenant_id', 'erp_contract_id']);
+      const ids = kept.map((k) => k.user.id);
+      if (ids.length > 0) {
+        await trx
+          .deleteFrom('work_contracts')
+          .where('tenant_id', '=', tenantId)
+          .where('erp_person_id', 'in', ids)
+          .where('updated_at', '<', stamp)
+          .execute();
+      }
+    });
+    for (const { user, contracts } of kept) {
+      run.counters.people += 1;
+      run.counters.contracts += contracts.length;
+      if (opts.restricted.has(user.id)) continue;
+      run.contracts.set(
+        user.id,
+        contracts.map((c) => ({ start: c.start, end: c.end, dailyMinutes: c.dailyMinutes, workdays: c.workdays })),
+      );
+    }
+  }
+}
+
+/** The first local date whose data is still kept for an ended employment. */
+export function retentionHorizon(today: string, zone: string, months: number): string {
+  return DateTime.fromISO(today, { zone }).minus({ months }).toISODate() as string;
+}

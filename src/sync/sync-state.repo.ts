@@ -1,0 +1,23 @@
+import type { Db } from '../db/db';
+import { upsert } from '../db/upsert';
+
+export type SyncResource = 'workhours' | 'projects';
+
+export function createSyncStateRepo(db: Db) {
+  return {
+    async watermark(tenantId: string, resource: SyncResource): Promise<string | null> {
+      const row = await db.kysely
+        .selectFrom('sync_state')
+        .select('watermark')
+        .where('tenant_id', '=', tenantId)
+        .where('resource', '=', resource)
+        .executeTakeFirst();
+      return row?.watermark ?? null;
+    },
+    /** Called only after everything the watermark covers is committed. */
+    async advance(tenantId: string, resource: SyncResource, watermark: string, fullSync: boolean, now: string): Promise<void> {
+      const row = { tenant_id: tenantId, resource, watermark, updated_at: now, ...(fullSync ? { last_full_sync_at: now } : {}) };
+      await upsert(db, 'sync_state', [row], ['tenant_id', 'resource']);
+    },
+  };
+}

@@ -1,0 +1,104 @@
+import { DateTime } from 'luxon';
+import type { ErpClient } from '../../integrations/severa/erp-client';
+import type { Clock } from '../clock';
+import type { Envelope } from '../crypto/envelope';
+import type { Db } from '../db/db';
+import { createWorkCalendar } from '../insights/calendar';
+import type { Logger } from '../logging/logger';
+import { syncAbsences } from './absence-sync';
+import { emptyCounters, type SyncCounters, type SyncRun } from './context';
+import { retentionHorizon, syncPeople } from './people-sync';
+import { syncProjects } from './project-sync';
+import { createSyncStateRepo } from './sync-state.repo';
+import { applyDeletedWorkHours, readWorkHours, sweepUnseen } from './work-hours-sync';
+
+export interface SyncOptions {
+  backfillMonths: number;
+  rereadDays: number;
+  personRetentionMonths: number;
+}
+
+export interface SyncTenant {
+  id: string;
+  timezone: string;
+  country: string;
+  halfDayEves: boolean;
+}
+
+export interface SyncResult extends SyncCounters {
+  mode: 'full' | 'incremental';
+  requests: number;
+  retries: number;
+  pages: number;
+}
+
+/** Changed-since reads overlap the previous run a little, so clock skew with the ERP loses nothing. */
+const WATERMARK_OVERLAP_MS = 10 * 60_000;
+
+export interface SyncService {
+  syncTenant(tenant: SyncTenant, erp: ErpClient): Promise<SyncResult>;
+}
+
+export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clock; logger: Logger }, options: SyncOptions): SyncService {
+  const { db, envelope, clock } = deps;
+  const state = createSyncStateRepo(db);
+
+  return {
+    async syncTenant(tenant, erp) {
+      const started = clock.now();
+      const stamp = started.toISOString();
+      const today = DateTime.fromJSDate(started, { zone: tenant.timezone }).toISODate() as string;
+      const from = DateTime.fromISO(today, { zone: tenant.timezone }).minus({ months: options.backfillMonths }).toISODate() as string;
+      const logger = deps.logger.child({ tenantId: tenant.id });
+      const run: SyncRun = {
+        db,
+        erp,
+        envelope,
+        logger,
+        tenantId: tenant.id,
+        calendar: createWorkCalendar({ country: tenant.country, timezone: tenant.timezone, halfDayEves: tenant.halfDayEves }),
+        window: { from, to: today },
+        stamp,
+        contracts: new Map(),
+        counters: emptyCounters(),
+      };
+      const restricted = new Set(
+        (
+          await db.kysely
+            .selectFrom('people')
+            .select('erp_person_id')
+            .where('tenant_id', '=', tenant.id)
+            .where('restricted', '=', 1)
+            .execute()
+        ).map((r) => r.erp_person_id),
+      );
+
+      await syncPeople(run, { retentionHorizon: retentionHorizon(today, tenant.timezone, options.personRetentionMonths), restricted });
+
+      const watermark = await state.watermark(tenant.id, 'workhours');
+      if (watermark === null) {
+        await readWorkHours(run, run.window);
+        await sweepUnseen(run, run.window);
+      } else {
+        await readWorkHours(run, { ...run.window, changedSince: watermark });
+        await applyDeletedWorkHours(run, watermark);
+        const reread = { from: DateTime.fromISO(today, { zone: tenant.timezone }).minus({ days: options.rereadDays }).toISODate() as string, to: today };
+        const range = { from: reread.from < from ? from : reread.from, to: today };
+        await readWorkHours(run, range);
+        await sweepUnseen(run, range);
+      }
+      await syncAbsences(run);
+      await syncProjects(run, await state.watermark(tenant.id, 'projects'));
+
+      const next = new Date(started.getTime() - WATERMARK_OVERLAP_MS).toISOString();
+      const now = clock.now().toISOString();
+      await state.advance(tenant.id, 'workhours', next, watermark === null, now);
+      await state.advance(tenant.id, 'projects', next, watermark === null, now);
+
+      const stats = erp.stats();
+      const result: SyncResult = { mode: watermark === null ? 'full' : 'incremental', ...run.counters, ...stats };
+      logger.info('sync finished', { ...result });
+      return result;
+    },
+  };
+}
