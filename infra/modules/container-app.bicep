@@ -72,6 +72,8 @@ resource envLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
   scope: managedEnv
   properties: {
     workspaceId: logAnalyticsWorkspaceId
+    // Resource-specific tables (ContainerAppConsoleLogs, ContainerAppSystemLogs) that RUNBOOK.md queries.
+    logAnalyticsDestinationType: 'Dedicated'
     logs: [
       {
         categoryGroup: 'allLogs'
