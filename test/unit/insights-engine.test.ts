@@ -1,0 +1,49 @@
+import { computeInsights } from '../../src/insights/engine';
+import { defaultInsightSettings, type PersonHistory } from '../../src/insights/input';
+import { ValidationError } from '../../src/errors';
+import { day, everyDay, person } from './insights-fixtures';
+
+const days = everyDay('2026-06-01', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450, { billableMinutes: 330 }));
+const team: PersonHistory[] = ['p5', 'p3', 'p1', 'p4', 'p2'].map((id) => person(days, undefined, id, 'boss'));
+const withGap = person(days.filter((d) => d.date !== '2026-11-18'), undefined, 'p0', 'other');
+const projects = [
+  { projectId: 'pr2', managerId: 'boss', budgetMinutes: 10000, start: null, end: null, weeklyMinutes: [{ week: '2026-W47', minutes: 1000 }] },
+  { projectId: 'pr1', managerId: 'boss', budgetMinutes: 10000, start: null, end: null, weeklyMinutes: [] },
+];
+const input = { tenantId: 't1', referenceDate: '2026-11-23', settings: defaultInsightSettings(), people: [...team, withGap], projects };
+
+describe('computeInsights', () => {
+  it('produces every enabled kind in a deterministic order', () => {
+    const kinds = computeInsights(input).map((i) => `${i.recipientId}:${i.kind}${i.subjectId ? `:${i.subjectId}` : ''}`);
+    expect(kinds).toEqual([
+      'p0:missing-hours',
+      'p0:flex-balance',
+      'p0:utilisation',
+      ...['p1', 'p2', 'p3', 'p4', 'p5'].flatMap((p) => [`${p}:missing-hours`, `${p}:flex-balance`, `${p}:utilisation`]),
+      'boss:project-burn:pr1',
+      'boss:project-burn:pr2',
+      'boss:team-view',
+    ]);
+    expect(computeInsights({ ...input, people: [...input.people].reverse() })).toEqual(computeInsights(input));
+  });
+
+  it('labels every record with the tenant and the last completed week', () => {
+    const all = computeInsights(input);
+    expect(new Set(all.map((i) => `${i.tenantId} ${i.period}`))).toEqual(new Set(['t1 2026-W47']));
+    expect(all.find((i) => i.recipientId === 'p0' && i.kind === 'missing-hours')?.values).toMatchObject({ missingDays: [20261118] });
+  });
+
+  it('leaves out disabled kinds and the team view when the tenant turns it off', () => {
+    const settings = defaultInsightSettings();
+    settings.enabled.utilisation = false;
+    settings.enabled['project-burn'] = false;
+    const kinds = new Set(computeInsights({ ...input, settings: { ...settings, teamView: false } }).map((i) => i.kind));
+    expect(kinds).toEqual(new Set(['missing-hours', 'flex-balance']));
+  });
+
+  it('rejects settings the maths cannot use', () => {
+    expect(() => computeInsights({ ...input, settings: defaultInsightSettings({ utilisationTarget: 1.5, trendWeeks: 1 }) })).toThrow(
+      ValidationError,
+    );
+  });
+});
