@@ -54,25 +54,38 @@ export function finnishPublicHolidays(fromDay: number, toDay: number): Set<numbe
   return days;
 }
 
-/** Local Helsinki wall-clock time on an epoch day, as an ISO date-time with its offset. */
-export function helsinkiDateTime(day: number, minutesOfDay: number): string {
-  const d = new Date(day * DAY_MS);
-  const local = DateTime.fromObject(
-    {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: Math.floor(minutesOfDay / 60),
-      minute: minutesOfDay % 60,
-    },
-    { zone: ZONE },
-  );
-  return local.toISO({ suppressMilliseconds: true }) ?? '';
+const offsets = new Map<number, number>();
+
+/**
+ * Helsinki UTC offset in minutes on a day, taken at noon: right for every time after the 03:00/04:00
+ * DST switch, which is all the simulator uses. Cached, as luxon's zone lookup is the costly part of
+ * generating a large company.
+ */
+function helsinkiOffsetMinutes(day: number): number {
+  let offset = offsets.get(day);
+  if (offset === undefined) {
+    const d = new Date(day * DAY_MS);
+    offset = DateTime.fromObject({ year: d.getUTCFullYear(), month: d.getUTCMonth() + 1, day: d.getUTCDate(), hour: 12 }, { zone: ZONE }).offset;
+    offsets.set(day, offset);
+  }
+  return offset;
 }
 
-/** Epoch seconds of a local Helsinki time on an epoch day. */
+function two(n: number): string {
+  return String(n).padStart(2, '0');
+}
+
+/** Local Helsinki wall-clock time (04:00 or later) on an epoch day, as an ISO date-time with its offset. */
+export function helsinkiDateTime(day: number, minutesOfDay: number): string {
+  const offset = helsinkiOffsetMinutes(day);
+  const sign = offset < 0 ? '-' : '+';
+  const abs = Math.abs(offset);
+  return `${isoDate(day)}T${two(Math.floor(minutesOfDay / 60))}:${two(minutesOfDay % 60)}:00${sign}${two(Math.floor(abs / 60))}:${two(abs % 60)}`;
+}
+
+/** Epoch seconds of a local Helsinki time (04:00 or later) on an epoch day. */
 export function helsinkiEpochSeconds(day: number, minutesOfDay: number): number {
-  return Math.floor(Date.parse(helsinkiDateTime(day, minutesOfDay)) / 1000);
+  return day * 86_400 + (minutesOfDay - helsinkiOffsetMinutes(day)) * 60;
 }
 
 export function isoFromEpochSeconds(seconds: number): string {

@@ -72,9 +72,6 @@ export function generateHours(
   const missingDays: HoursResult['missingDays'] = [];
   const outlierDays: HoursResult['outlierDays'] = [];
   const hoursByProject = new Float64Array(projects.length);
-  // Local times after 04:00 are base + minutes, so DST needs only one luxon call per day.
-  const localBase = new Float64Array(days + 11);
-  for (let i = 0; i < localBase.length; i += 1) localBase[i] = helsinkiEpochSeconds(period.startDay + i, 12 * 60) - 12 * 3600;
   const periodEnd = helsinkiEpochSeconds(period.endDay, 18 * 60);
   const absent = new Uint8Array(days);
   let absenceCursor = 0;
@@ -105,7 +102,7 @@ export function generateHours(
       }
       const r2 = rng();
       const delay = r2 < 0.7 ? 0 : r2 < 0.9 ? intBetween(rng, 1, 3) : intBetween(rng, 4, 10);
-      const updatedAt = Math.min(periodEnd, (localBase[offset + delay] ?? 0) + 15 * 3600 + intBetween(rng, 0, 180) * 60);
+      const updatedAt = Math.min(periodEnd, helsinkiEpochSeconds(day + delay, 15 * 60 + intBetween(rng, 0, 180)));
       for (const part of split(rng, quarters)) {
         const project = projectFor(rng, mine, projects, day);
         hoursByProject[project.index] = (hoursByProject[project.index] ?? 0) + part / 4;
