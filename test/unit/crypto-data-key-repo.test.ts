@@ -1,9 +1,13 @@
+import { fixedClock } from '../../src/clock';
 import { createKyselyDataKeyRepo, type DataKeyRepo, type DataKeyRow } from '../../src/crypto/data-key-repo';
+import { createEnvelope } from '../../src/crypto/envelope';
+import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import type { Db } from '../../src/db/db';
-import { NotFoundError } from '../../src/errors';
+import { KeyNotFoundError, NotFoundError } from '../../src/errors';
 import { createMemoryDataKeyRepo } from '../fakes/memory-data-key-repo';
+import { createMemorySecretStore } from '../fakes/memory-secret-store';
 
 const row = (tenantId: string, version: number, active: 0 | 1): DataKeyRow => ({
   tenant_id: tenantId,
@@ -21,16 +25,15 @@ afterAll(async () => {
 
 const implementations: [string, () => Promise<DataKeyRepo>][] = [
   ['memory fake', async () => createMemoryDataKeyRepo()],
-  [
-    'kysely on sqlite',
-    async () => {
-      await db?.close();
-      db = openSqlite({ file: ':memory:', key: 'test-key', keySetting: 'DATABASE_KEY' });
-      await migrateToLatest(db);
-      return createKyselyDataKeyRepo(db.kysely);
-    },
-  ],
+  ['kysely on sqlite', () => openKyselyRepo()],
 ];
+
+async function openKyselyRepo(): Promise<DataKeyRepo> {
+  await db?.close();
+  db = openSqlite({ file: ':memory:', key: 'test-key', keySetting: 'DATABASE_KEY' });
+  await migrateToLatest(db);
+  return createKyselyDataKeyRepo(db.kysely);
+}
 
 describe.each(implementations)('data key repo (%s)', (_name, make) => {
   let repo: DataKeyRepo;
@@ -84,5 +87,24 @@ describe.each(implementations)('data key repo (%s)', (_name, make) => {
     expect(await repo.list('t-1')).toEqual([]);
     expect(await repo.deleteAll('t-1')).toBe(0);
     expect(await repo.tenantIds()).toEqual(['t-2']);
+  });
+});
+
+describe('envelope over the Kysely repo', () => {
+  it('encrypts, rotates, re-wraps and shreds against real SQL', async () => {
+    const repo = await openKyselyRepo();
+    const envelope = createEnvelope({
+      keys: createSecretStoreKeyProvider({ secrets: createMemorySecretStore() }),
+      repo,
+      clock: fixedClock(new Date('2026-03-02T08:00:00.000Z')),
+    });
+    const ctx = { tenantId: 't-1', table: 'daily_facts', column: 'absence_minutes_enc', rowId: 'p-1|2026-03-02' };
+    const v1 = await envelope.encryptNumber(ctx, 450);
+    await envelope.rotateDataKey('t-1');
+    const v2 = await envelope.encryptNumber(ctx, 30);
+    expect(await envelope.rewrapAll()).toEqual({ kekVersion: 2, rewrapped: 2 });
+    expect([await envelope.decryptNumber(ctx, v1), await envelope.decryptNumber(ctx, v2)]).toEqual([450, 30]);
+    expect(await envelope.shred('t-1')).toBe(2);
+    await expect(envelope.decrypt(ctx, v1)).rejects.toBeInstanceOf(KeyNotFoundError);
   });
 });
