@@ -9,7 +9,7 @@ export default tseslint.config(
     languageOptions: { globals: { console: 'readonly', process: 'readonly', module: 'writable', require: 'readonly' } },
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-console': ['error', { allow: [] }],
+      'no-console': 'error',
     },
   },
   { files: ['src/main.ts', 'bench/**', 'src/cli/**'], rules: { 'no-console': 'off' } },

@@ -1,0 +1,106 @@
+import type { Envelope } from '../crypto/envelope';
+import type { Db } from '../db/db';
+import { absenceCipherContext } from '../sync/absence-sync';
+import { maskToWorkdays } from '../sync/people-sync';
+import { newId } from '../util/ids';
+import type { Contract, DayFact, PersonHistory, ProjectHistory } from './input';
+import type { Insight } from './types';
+
+/** Loads what the engine needs for one tenant: technical IDs, contracts and daily numbers. */
+export async function loadPeople(db: Db, envelope: Envelope, tenantId: string, from: string): Promise<PersonHistory[]> {
+  const k = db.kysely;
+  const people = await k
+    .selectFrom('people')
+    .select(['erp_person_id', 'manager_id'])
+    .where('tenant_id', '=', tenantId)
+    .where('restricted', '=', 0)
+    .orderBy('erp_person_id')
+    .execute();
+  const contracts = await k.selectFrom('work_contracts').selectAll().where('tenant_id', '=', tenantId).execute();
+  const byPerson = new Map<string, Contract[]>();
+  for (const c of contracts) {
+    const list = byPerson.get(c.erp_person_id) ?? [];
+    list.push({ start: c.start_date, end: c.end_date, dailyMinutes: c.daily_minutes, workdays: maskToWorkdays(c.workdays_mask) });
+    byPerson.set(c.erp_person_id, list);
+  }
+  const facts = await k
+    .selectFrom('daily_facts')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('date', '>=', from)
+    .orderBy('erp_person_id')
+    .orderBy('date')
+    .execute();
+  const days = new Map<string, DayFact[]>();
+  for (const f of facts) {
+    const absence = f.absence_minutes_enc
+      ? await envelope.decryptNumber(absenceCipherContext(tenantId, f.erp_person_id, f.date), f.absence_minutes_enc)
+      : 0;
+    const list = days.get(f.erp_person_id) ?? [];
+    list.push({
+      date: f.date,
+      recordedMinutes: f.recorded_minutes,
+      billableMinutes: f.billable_minutes,
+      absenceMinutes: absence,
+      entryCount: f.entry_count,
+    });
+    days.set(f.erp_person_id, list);
+  }
+  return people.map((p) => ({
+    personId: p.erp_person_id,
+    managerId: p.manager_id,
+    contracts: byPerson.get(p.erp_person_id) ?? [],
+    days: days.get(p.erp_person_id) ?? [],
+  }));
+}
+
+export async function loadProjects(db: Db, tenantId: string, from: string, isoWeek: (date: string) => string): Promise<ProjectHistory[]> {
+  const k = db.kysely;
+  const projects = await k.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).where('is_closed', '=', 0).execute();
+  const daily = await k
+    .selectFrom('work_entries')
+    .select(['erp_project_id', 'date'])
+    .select((eb) => eb.fn.sum<number>('minutes').as('minutes'))
+    .where('tenant_id', '=', tenantId)
+    .where('date', '>=', from)
+    .where('erp_project_id', 'is not', null)
+    .groupBy(['erp_project_id', 'date'])
+    .execute();
+  const weekly = new Map<string, Map<string, number>>();
+  for (const d of daily) {
+    const id = d.erp_project_id as string;
+    const weeks = weekly.get(id) ?? new Map<string, number>();
+    const week = isoWeek(d.date);
+    weeks.set(week, (weeks.get(week) ?? 0) + Number(d.minutes));
+    weekly.set(id, weeks);
+  }
+  return projects.map((p) => ({
+    projectId: p.erp_project_id,
+    managerId: p.manager_id,
+    budgetMinutes: p.budget_minutes,
+    start: p.start_date,
+    end: p.end_date,
+    weeklyMinutes: [...(weekly.get(p.erp_project_id) ?? new Map<string, number>())]
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([week, minutes]) => ({ week, minutes })),
+  }));
+}
+
+/** Replaces the tenant's insights of one period in one transaction: a rerun gives the same rows. */
+export async function replaceInsights(db: Db, tenantId: string, period: string, insights: Insight[], now: string): Promise<void> {
+  await db.kysely.transaction().execute(async (trx) => {
+    await trx.deleteFrom('insights').where('tenant_id', '=', tenantId).where('period', '=', period).execute();
+    const rows = insights.map((i) => ({
+      id: newId(),
+      tenant_id: tenantId,
+      recipient_id: i.recipientId,
+      period: i.period,
+      kind: i.kind,
+      subject_id: i.subjectId ?? '-',
+      severity: i.severity,
+      values_json: JSON.stringify(i.values),
+      created_at: now,
+    }));
+    for (let i = 0; i < rows.length; i += 200) await trx.insertInto('insights').values(rows.slice(i, i + 200)).execute();
+  });
+}
