@@ -16,13 +16,16 @@ export interface RecordedRequest {
 
 export interface FakeAnswer {
   status?: number;
-  headers?: Record<string, string>;
+  headers?: Record<string, string | undefined>;
   json?: unknown;
   body?: string;
 }
 
-/** `call` counts from 1 per route. Returning 'hang' never answers (timeout tests). */
-export type FakeHandler = (req: RecordedRequest, call: number) => FakeAnswer | 'hang';
+/**
+ * `call` counts from 1 per route. 'hang' never answers (timeout tests); 'reset' drops the
+ * connection without an answer, as a flaky load balancer does.
+ */
+export type FakeHandler = (req: RecordedRequest, call: number) => FakeAnswer | 'hang' | 'reset';
 
 export interface FakeSevera {
   baseUrl: string;
@@ -59,13 +62,19 @@ export async function startFakeSevera(options: { tokenLifetimeSeconds?: number }
       requests.push(recorded);
       const answer = answerFor(recorded);
       if (answer === 'hang') return;
+      if (answer === 'reset') {
+        req.socket.destroy();
+        return;
+      }
       const body = answer.json === undefined ? (answer.body ?? '') : JSON.stringify(answer.json);
-      res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
+      const headers: Record<string, string> = { 'content-type': 'application/json' };
+      for (const [name, value] of Object.entries(answer.headers ?? {})) if (value !== undefined) headers[name] = value;
+      res.writeHead(answer.status ?? 200, headers);
       res.end(body);
     });
   });
 
-  function answerFor(req: RecordedRequest): FakeAnswer | 'hang' {
+  function answerFor(req: RecordedRequest): FakeAnswer | 'hang' | 'reset' {
     const key = `${req.method} ${req.path}`;
     const routed = routes.get(key);
     if (req.method === 'POST' && req.path === '/v1/token' && !routed) return issueToken(req);
