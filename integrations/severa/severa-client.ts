@@ -19,7 +19,7 @@ import * as wire from './wire';
 
 export interface SeveraClientDeps {
   baseUrl: string;
-  /** Read from the SecretStore on first use and on every token renewal, never kept elsewhere. */
+  /** Read from the SecretStore on each token request only; the secret is never kept. */
   credentials: () => Promise<{ clientId: string; clientSecret: string }>;
   clock: Clock;
   logger: Logger;
@@ -123,9 +123,9 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       await limiter.take();
       const headers: Record<string, string> = { accept: 'application/json' };
       if (authenticated) {
-        const [token, creds] = await Promise.all([tokens.get(), deps.credentials()]);
-        headers.authorization = `Bearer ${token}`;
-        headers.client_id = creds.clientId;
+        const token = await tokens.get();
+        headers.authorization = `Bearer ${token.accessToken}`;
+        headers.client_id = token.clientId;
       }
       const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -213,7 +213,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       authenticated: false,
     });
     const token = parseBody(wire.tokenResponseSchema, res.body, 'token answer');
-    return { accessToken: token.access_token, expiresInSeconds: token.access_token_expires_in };
+    return { accessToken: token.access_token, expiresInSeconds: token.access_token_expires_in, clientId };
   }
 
   async function* pages<W, D>(resource: string, path: string, query: Query, schema: z.ZodType<W>, toDomain: (w: W) => D) {

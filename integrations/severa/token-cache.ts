@@ -7,10 +7,14 @@ import type { Clock } from '../../src/clock';
 export interface IssuedToken {
   accessToken: string;
   expiresInSeconds: number;
+  /** Sent as a header with every read; kept with the token so the secret store is asked only on renewal. */
+  clientId: string;
 }
 
+export type CachedToken = Pick<IssuedToken, 'accessToken' | 'clientId'>;
+
 export interface TokenCache {
-  get(): Promise<string>;
+  get(): Promise<CachedToken>;
   /** Forget the cached token (the ERP answered 401 with it). */
   invalidate(): void;
 }
@@ -19,8 +23,8 @@ export interface TokenCache {
 const RENEW_MARGIN_MS = 60_000;
 
 export function createTokenCache(deps: { clock: Clock; issue: () => Promise<IssuedToken> }): TokenCache {
-  let cached: { token: string; renewAt: number } | undefined;
-  let inFlight: Promise<string> | undefined;
+  let cached: { token: CachedToken; renewAt: number } | undefined;
+  let inFlight: Promise<CachedToken> | undefined;
 
   return {
     get() {
@@ -30,8 +34,9 @@ export function createTokenCache(deps: { clock: Clock; issue: () => Promise<Issu
         .then((issued) => {
           const lifeMs = issued.expiresInSeconds * 1000;
           const margin = Math.min(RENEW_MARGIN_MS, lifeMs / 10);
-          cached = { token: issued.accessToken, renewAt: deps.clock.now().getTime() + lifeMs - margin };
-          return issued.accessToken;
+          const token = { accessToken: issued.accessToken, clientId: issued.clientId };
+          cached = { token, renewAt: deps.clock.now().getTime() + lifeMs - margin };
+          return token;
         })
         .finally(() => {
           inFlight = undefined;

@@ -133,3 +133,18 @@ test('the secret, the token and personal data never reach log lines or error mes
     expect(everything).not.toContain(forbidden);
   }
 });
+
+test('the secret store is asked for the credentials only when a token is requested', async () => {
+  let reads = 0;
+  const { client } = clientFor(fake, {
+    credentials: async () => {
+      reads++;
+      return { clientId: FAKE_CLIENT_ID, clientSecret: FAKE_CLIENT_SECRET };
+    },
+  });
+
+  for (let i = 0; i < 4; i++) await collectPages(client.users());
+
+  expect(reads).toBe(1);
+  expect(fake.requests.filter((r) => r.path === '/v1/users').every((r) => r.headers.client_id === FAKE_CLIENT_ID)).toBe(true);
+});
