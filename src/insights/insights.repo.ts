@@ -86,6 +86,12 @@ export async function loadProjects(db: Db, tenantId: string, from: string, isoWe
   }));
 }
 
+/** The part of the unique key that tells insights of one kind apart for one recipient and period. */
+function subjectOf(i: Insight): string {
+  if (i.subjectId) return i.subjectId;
+  return i.kind === 'anomaly' ? String(i.values.date) : '-';
+}
+
 /** Replaces the tenant's insights of one period in one transaction: a rerun gives the same rows. */
 export async function replaceInsights(db: Db, tenantId: string, period: string, insights: Insight[], now: string): Promise<void> {
   await db.kysely.transaction().execute(async (trx) => {
@@ -96,7 +102,7 @@ export async function replaceInsights(db: Db, tenantId: string, period: string, 
       recipient_id: i.recipientId,
       period: i.period,
       kind: i.kind,
-      subject_id: i.subjectId ?? '-',
+      subject_id: subjectOf(i),
       severity: i.severity,
       values_json: JSON.stringify(i.values),
       created_at: now,

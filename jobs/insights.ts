@@ -1,0 +1,17 @@
+import { dailySlot } from '../src/scheduler/slots';
+import type { JobDefinition } from '../src/scheduler/job-definition';
+import { requireTenant, type PipelineDeps } from './pipeline-deps';
+
+/** Recomputes the last completed week's insights after the nightly sync; reruns replace, never add. */
+export const insightsJob: JobDefinition<PipelineDeps> = {
+  name: 'insights',
+  scope: 'tenant',
+  schedule: () => '0 6 * * *',
+  slotFor: dailySlot,
+  async run(deps, ctx) {
+    const tenant = await deps.tenants.get(requireTenant(ctx.tenantId));
+    const result = await deps.insights.computeForTenant(tenant);
+    ctx.count('people', result.people);
+    ctx.count('insights', result.insights);
+  },
+};

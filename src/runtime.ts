@@ -1,0 +1,97 @@
+/**
+ * Wires the real implementations together from the config. Only main.ts (and the benchmarks, which
+ * measure the real thing) call this; everything else takes its dependencies as arguments.
+ */
+import { createKeyVaultSecretStore } from '../integrations/keyvault/keyvault-secret-store';
+import type { ErpClient } from '../integrations/severa/erp-client';
+import { createSeveraClient } from '../integrations/severa/severa-client';
+import { systemClock, type Clock } from './clock';
+import type { Config } from './config';
+import { createKyselyDataKeyRepo } from './crypto/data-key-repo';
+import { createEnvelope, type Envelope } from './crypto/envelope';
+import { createSecretStoreKeyProvider } from './crypto/key-provider';
+import type { Db } from './db/db';
+import { migrateToLatest } from './db/migrate';
+import { openDatabase } from './db/open';
+import { ValidationError } from './errors';
+import { createInsightsService, type InsightsService } from './insights/insights.service';
+import type { Logger } from './logging/logger';
+import { createSsrfGuard, type SsrfGuard } from './net/ssrf-guard';
+import { createLocalFileSecretStore } from './secrets/local-file-store';
+import { loadOrCreateMasterKey } from './secrets/master-key';
+import { secretName, type SecretStore } from './secrets/secret-store';
+import { createSyncService, type SyncService } from './sync/sync.service';
+import { createTenantsService, type TenantsService } from './tenants/tenants.service';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  secrets: SecretStore;
+  db: Db;
+  envelope: Envelope;
+  ssrf: SsrfGuard;
+  tenants: TenantsService;
+  sync: SyncService;
+  insights: InsightsService;
+  erpFor(tenantId: string): Promise<ErpClient>;
+  close(): Promise<void>;
+}
+
+export function createSecretStore(config: Config): SecretStore {
+  if (config.SECRET_STORE === 'keyvault') return createKeyVaultSecretStore({ vaultUrl: config.KEY_VAULT_URL ?? '' });
+  const masterKey = loadOrCreateMasterKey({ envValue: config.MASTER_KEY, file: config.MASTER_KEY_FILE, allowGenerate: !config.isProduction });
+  return createLocalFileSecretStore({ file: config.SECRETS_FILE, masterKey });
+}
+
+export interface ErpCredentialsSecret {
+  clientId: string;
+  clientSecret: string;
+}
+
+export async function createRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
+  const secrets = createSecretStore(config);
+  const db = await openDatabase(config, secrets);
+  await migrateToLatest(db);
+  const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
+  const ssrf = createSsrfGuard({ mode: config.NODE_ENV });
+  const tenants = createTenantsService({ db, clock });
+
+  async function erpFor(tenantId: string): Promise<ErpClient> {
+    const tenant = await tenants.get(tenantId);
+    if (!tenant.erpBaseUrl) throw new ValidationError('The ERP connector is not set up for this tenant');
+    await ssrf.checkUrl(tenant.erpBaseUrl);
+    return createSeveraClient({
+      baseUrl: tenant.erpBaseUrl,
+      credentials: async () => {
+        const stored = await secrets.get(secretName('erp', tenantId));
+        if (!stored) throw new ValidationError('No ERP credentials are stored for this tenant');
+        return JSON.parse(stored) as ErpCredentialsSecret;
+      },
+      clock,
+      logger: logger.child({ tenantId }),
+      agent: { http: ssrf.httpAgent, https: ssrf.httpsAgent },
+      requestTimeoutMs: config.ERP_TIMEOUT_MS,
+      maxRetries: config.ERP_MAX_RETRIES,
+      requestsPerSecond: config.ERP_REQUESTS_PER_SECOND,
+    });
+  }
+
+  return {
+    config,
+    logger,
+    clock,
+    secrets,
+    db,
+    envelope,
+    ssrf,
+    tenants,
+    sync: createSyncService(
+      { db, envelope, clock, logger },
+      { backfillMonths: config.SYNC_BACKFILL_MONTHS, rereadDays: config.SYNC_REREAD_DAYS, personRetentionMonths: config.PERSON_RETENTION_MONTHS },
+    ),
+    insights: createInsightsService({ db, envelope, clock, logger }),
+    erpFor,
+    close: () => db.close(),
+  };
+}
