@@ -36,7 +36,7 @@ function generateProjects(period: Period, count: number, users: SimUser[]): SimP
       deadlineDay: internal || chance(rng, 0.3) ? null : Math.max(period.startDay + 30, startDay + intBetween(rng, 60, 400)),
       ownerIndex: pick(rng, managers),
       expectedHours: 0,
-      updatedAt: helsinkiEpochSeconds(Math.max(startDay, period.startDay), 10 * 60),
+      updatedAt: 0,
     });
   }
   return projects;
@@ -47,6 +47,10 @@ function setBudgets(period: Period, projects: SimProject[], hoursByProject: Floa
   const rng = mulberry32(mixSeed(period.seed, 4));
   for (const project of projects) {
     const booked = hoursByProject[project.index] ?? 0;
+    // The budget was last revised on some day of the project's life inside the period.
+    const from = Math.max(project.startDay, period.startDay);
+    const to = Math.min(project.deadlineDay ?? period.endDay, period.endDay);
+    project.updatedAt = helsinkiEpochSeconds(from + Math.floor(rng() * (to - from + 1)), 10 * 60);
     project.expectedHours = project.isInternal ? 0 : Math.max(40, Math.round((booked * (0.7 + rng() * 0.7)) / 10) * 10);
   }
 }

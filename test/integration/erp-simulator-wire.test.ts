@@ -127,7 +127,7 @@ describe('erp simulator wire format', () => {
     expect((await get(`${paths.workHours}?eventDateStart=2024-13-01`)).status).toBe(400);
   });
 
-  it('filters work hours by event date and absences by overlap', async () => {
+  it('filters work hours by event date, absences by overlap and projects by changedSince', async () => {
     const { rows } = await crawl(paths.workHours, 'eventDateStart=2024-12-02&eventDateEnd=2024-12-08');
     const dates = new Set((rows as Array<{ eventDate: string }>).map((r) => r.eventDate));
     expect([...dates].sort()).toEqual(['2024-12-02', '2024-12-03', '2024-12-04', '2024-12-05']);
@@ -135,6 +135,10 @@ describe('erp simulator wire format', () => {
     const expected = company.absences.filter((a) => a.endDay >= Date.UTC(2024, 11, 1) / 86_400_000);
     expect(inDecember.rows).toHaveLength(expected.length);
     expect((await crawl(paths.activities, 'activityCategories=Projects')).rows).toHaveLength(0);
+    const cutoff = Math.max(...company.projects.map((p) => p.updatedAt));
+    const recent = await crawl(paths.projects, `changedSince=${encodeURIComponent(new Date(cutoff * 1000).toISOString())}`);
+    expect(recent.rows.map((p) => (p as { guid: string }).guid)).toEqual(company.projects.filter((p) => p.updatedAt >= cutoff).map((p) => p.guid));
+    expect(recent.rows.length).toBeLessThan(company.projects.length);
   });
 
   it('requires a valid bearer token and client_id header', async () => {
