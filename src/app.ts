@@ -1,0 +1,128 @@
+import express, { type Express } from 'express';
+import cookieParser from 'cookie-parser';
+import helmet from 'helmet';
+import type { Registry } from 'prom-client';
+import type { AuditLog } from './audit/audit.service';
+import { createApiKeyService } from './auth/api-keys';
+import { createCsrf } from './auth/csrf';
+import { createInviteService } from './auth/invites';
+import { authenticate, cookieNames, requireCsrf } from './auth/middleware';
+import { createSessionStore } from './auth/sessions';
+import { createUsersService, type SecretCipher } from './auth/users.service';
+import type { Clock } from './clock';
+import type { Config } from './config';
+import type { Db } from './db/db';
+import type { Logger } from './logging/logger';
+import type { SecretStore } from './secrets/secret-store';
+import { createConnectorService } from './tenants/connector.service';
+import { createTenantsService } from './tenants/tenants.service';
+import { adminDataRoutes } from './web/admin-data.routes';
+import { adminRoutes } from './web/admin.routes';
+import { apiAdminRoutes } from './web/api-admin.routes';
+import { apiRoutes } from './web/api.routes';
+import { authRoutes } from './web/auth.routes';
+import { auditFor } from './web/context';
+import { errorHandler, notFound } from './web/error-handler';
+import { healthRoutes } from './web/health.routes';
+import { createHttpMetrics } from './web/metrics';
+import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort, VerifyConnection } from './web/ports';
+import { createReadModels } from './web/read-models';
+import { requestId as requestIdMiddleware } from './web/request-id';
+import { staffOpsRoutes } from './web/staff-ops.routes';
+import { staffRoutes } from './web/staff.routes';
+import { configureViews, PUBLIC_DIR } from './web/views';
+
+export interface AppDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  secrets: SecretStore;
+  audit: AuditLog;
+  /** Encrypts TOTP secrets at rest (the envelope, under the 'system' context). */
+  cipher: SecretCipher;
+  ssrf: { checkUrl(url: string): Promise<void> };
+  verifyConnection: VerifyConnection;
+  jobs: JobsPort;
+  retention: RetentionPort;
+  dsr: DsrPort;
+  emailPreview: EmailPreviewPort;
+  config: Pick<Config, 'isProduction' | 'SESSION_IDLE_MINUTES' | 'SESSION_ABSOLUTE_HOURS' | 'PUBLIC_BASE_URL' | 'TRUST_PROXY'>;
+  /** Keys CSRF tokens; shared by every replica (main.ts keeps it in the secret store). */
+  csrfSecret: Buffer;
+  /** Bearer token a metrics scraper may present; without it /metrics needs a staff session. */
+  metricsToken?: string;
+  metricsRegistry?: Registry;
+  /** Per-IP login attempts per window (express-rate-limit); account lockout is separate. */
+  loginRateLimit?: { windowMs: number; limit: number };
+}
+
+export const BODY_LIMIT = '100kb';
+
+export function createApp(deps: AppDeps): Express {
+  const { db, clock, logger, config } = deps;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  configureViews(app, { cache: config.isProduction });
+
+  const names = cookieNames(config.isProduction);
+  const csrf = createCsrf({ secret: deps.csrfSecret });
+  const sessions = createSessionStore({ db, clock, timeouts: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS } });
+  const users = createUsersService({ db, clock, cipher: deps.cipher });
+  const invites = createInviteService({ db, clock });
+  const apiKeys = createApiKeyService({ db, clock });
+  const tenants = createTenantsService({ db, clock });
+  const connector = createConnectorService({ tenants, secrets: deps.secrets, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection });
+  const reads = createReadModels({ db, secrets: deps.secrets });
+  const audit = auditFor(deps.audit);
+  const metrics = createHttpMetrics(deps.metricsRegistry);
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          frameSrc: ["'self'"],
+          objectSrc: ["'none'"],
+          baseUri: ["'none'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          ...(config.isProduction ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: config.isProduction,
+      referrerPolicy: { policy: 'no-referrer' },
+    }),
+  );
+  app.use(requestIdMiddleware);
+  app.use(metrics.middleware);
+  app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
+  app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
+  app.use(express.json({ limit: BODY_LIMIT }));
+  app.use(cookieParser());
+  app.use(authenticate({ sessions, apiKeys, csrf, names }));
+  app.use((req, res, next) => {
+    res.locals.user = req.auth?.kind === 'session' ? req.auth.session.user : undefined;
+    res.locals.path = req.path;
+    next();
+  });
+
+  app.use(healthRoutes({ db, secrets: deps.secrets, metrics, metricsToken: deps.metricsToken, logger }));
+  app.use(requireCsrf());
+  app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
+  app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
+  app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
+  app.use('/admin', adminDataRoutes({ reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
+  app.use('/api/v1', apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
+  app.use('/api/v1', apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }));
+  app.use(notFound);
+  app.use(errorHandler(logger));
+  return app;
+}

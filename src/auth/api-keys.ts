@@ -1,0 +1,67 @@
+import type { Clock } from '../clock';
+import type { Db } from '../db/db';
+import { NotFoundError } from '../errors';
+import { newId } from '../util/ids';
+import { randomToken, sha256 } from './tokens';
+
+/** Read-only: insight summaries and run status. Writes always need a signed-in admin. */
+export const API_KEY_SCOPE = 'read';
+
+export interface ApiKeyInfo {
+  id: string;
+  prefix: string;
+  scope: string;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+export interface ApiKeyService {
+  /** The full key is returned once; only its SHA-256 is stored. */
+  create(tenantId: string, createdBy: string): Promise<{ id: string; key: string; prefix: string }>;
+  list(tenantId: string): Promise<ApiKeyInfo[]>;
+  /** NotFoundError for another tenant's key, so key IDs cannot be probed across tenants. */
+  revoke(tenantId: string, id: string): Promise<void>;
+  authenticate(key: string): Promise<{ id: string; tenantId: string; scope: string } | undefined>;
+}
+
+const KEY_FORMAT = /^eik_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
+
+export function createApiKeyService(deps: { db: Db; clock: Clock }): ApiKeyService {
+  const { db, clock } = deps;
+  return {
+    async create(tenantId, createdBy) {
+      const prefix = randomToken(12).replace(/[^A-Za-z0-9]/g, '').slice(0, 8).padEnd(8, '0');
+      const key = `eik_${prefix}_${randomToken(32)}`;
+      const id = newId();
+      await db.kysely
+        .insertInto('api_keys')
+        .values({ id, tenant_id: tenantId, key_hash: sha256(key), prefix, scope: API_KEY_SCOPE, created_by: createdBy, created_at: clock.now().toISOString(), revoked_at: null })
+        .execute();
+      return { id, key, prefix };
+    },
+    async list(tenantId) {
+      const rows = await db.kysely.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').execute();
+      return rows.map((r) => ({ id: r.id, prefix: r.prefix, scope: r.scope, createdAt: r.created_at, revokedAt: r.revoked_at }));
+    },
+    async revoke(tenantId, id) {
+      const result = await db.kysely
+        .updateTable('api_keys')
+        .set({ revoked_at: clock.now().toISOString() })
+        .where('id', '=', id)
+        .where('tenant_id', '=', tenantId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('API key not found');
+    },
+    async authenticate(key) {
+      if (!KEY_FORMAT.test(key)) return undefined;
+      const row = await db.kysely
+        .selectFrom('api_keys')
+        .select(['id', 'tenant_id', 'scope'])
+        .where('key_hash', '=', sha256(key))
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
+      return row && { id: row.id, tenantId: row.tenant_id, scope: row.scope };
+    },
+  };
+}

@@ -1,0 +1,61 @@
+import { z } from 'zod';
+import { ALL_INSIGHT_KINDS } from '../insights/input';
+
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+const optionalDate = z.preprocess((v) => (v === '' ? null : v), isoDate.nullable().optional());
+
+export const TENANT_STATUSES = ['active', 'suspended', 'ended'] as const;
+export const LANGUAGES = ['fi', 'sv', 'en'] as const;
+export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'] as const;
+
+export const createTenantSchema = z.object({
+  displayName: z.string().trim().min(2).max(120),
+  erpKind: z.enum(['severa']).default('severa'),
+  contractStart: isoDate,
+  contractEnd: optionalDate,
+  timezone: z.string().trim().min(3).max(64).default('Europe/Helsinki'),
+  country: z.string().trim().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('FI'),
+  defaultLanguage: z.enum(LANGUAGES).default('fi'),
+});
+export type CreateTenantInput = z.infer<typeof createTenantSchema>;
+
+export const updateTenantSchema = z.object({
+  status: z.enum(TENANT_STATUSES).optional(),
+  contractStart: isoDate.optional(),
+  contractEnd: optionalDate,
+  displayName: z.string().trim().min(2).max(120).optional(),
+});
+export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
+
+const kinds = ALL_INSIGHT_KINDS as readonly [string, ...string[]];
+
+/** What a customer admin chooses; the engine's other tunables keep their defaults. */
+export const tenantSettingsSchema = z.object({
+  enabledInsights: z.array(z.enum(kinds)).max(kinds.length),
+  scheduleDay: z.enum(WEEKDAYS),
+  scheduleTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time HH:MM'),
+  utilisationTarget: z.coerce.number().min(0.1).max(1),
+  defaultLanguage: z.enum(LANGUAGES),
+  teamView: z.boolean(),
+});
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+export const defaultTenantSettings = (language: string): TenantSettings => ({
+  enabledInsights: [...ALL_INSIGHT_KINDS],
+  scheduleDay: 'monday',
+  scheduleTime: '07:00',
+  utilisationTarget: 0.75,
+  defaultLanguage: (LANGUAGES as readonly string[]).includes(language) ? (language as TenantSettings['defaultLanguage']) : 'fi',
+  teamView: true,
+});
+
+/** Stored settings are parsed leniently: unknown or broken values fall back to the defaults. */
+export function parseSettings(json: string, language: string): TenantSettings {
+  const defaults = defaultTenantSettings(language);
+  try {
+    const parsed = tenantSettingsSchema.partial().safeParse(JSON.parse(json));
+    return parsed.success ? { ...defaults, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) } : defaults;
+  } catch {
+    return defaults;
+  }
+}

@@ -1,0 +1,55 @@
+import type { NextFunction, Request, Response } from 'express';
+import { ZodError } from 'zod';
+import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
+import type { Logger } from '../logging/logger';
+
+interface Problem {
+  status: number;
+  code: string;
+  message: string;
+  issues?: string[];
+}
+
+const isApi = (req: Request): boolean => req.path.startsWith('/api/');
+
+/** Body-parser errors carry a `type` and a status; everything unknown is a 500 with a generic text. */
+function toProblem(err: unknown): Problem {
+  if (err instanceof ValidationError) return { status: 400, code: err.code, message: err.message, issues: err.issues };
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.status >= 500 && err.code === 'internal' ? 'Something went wrong' : err.message };
+  if (err instanceof ZodError) {
+    return { status: 400, code: 'validation', message: 'The request is not valid', issues: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
+  }
+  const type = (err as { type?: unknown }).type;
+  if (type === 'entity.too.large') return { status: 413, code: 'too_large', message: 'The request body is too large' };
+  if (type === 'entity.parse.failed') return { status: 400, code: 'validation', message: 'The request body is not valid JSON' };
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return { status: 415, code: 'unsupported', message: 'Unsupported request encoding' };
+  return { status: 500, code: 'internal', message: 'Something went wrong' };
+}
+
+export function notFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError('Page not found'));
+}
+
+export function errorHandler(logger: Logger) {
+  return (err: unknown, req: Request, res: Response, _next: NextFunction): void => {
+    const problem = toProblem(err);
+    if (problem.status >= 500) {
+      // Only the class name and request ID: messages of unknown errors may carry data we must not log.
+      logger.error('request failed', { requestId: req.requestId, error: err instanceof Error ? err.name : typeof err, path: req.route?.path ?? null });
+    }
+    if (res.headersSent) return;
+    if (isApi(req) || req.path === '/metrics') {
+      res.status(problem.status).json({ error: { code: problem.code, message: problem.message, requestId: req.requestId, ...(problem.issues ? { issues: problem.issues } : {}) } });
+      return;
+    }
+    if (err instanceof UnauthorizedError && req.method === 'GET') {
+      res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+      return;
+    }
+    if (err instanceof UnauthorizedError) {
+      res.redirect(303, '/login');
+      return;
+    }
+    res.status(problem.status).render('error.njk', { problem, requestId: req.requestId });
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Narrow interfaces over the parts of the product that other modules own. main.ts wires the real
+ * scheduler, retention, DSR and email services; tests pass hand-written fakes (test/fakes/web-ports.ts).
+ */
+
+export interface JobsPort {
+  /** Queues a run of `job` ('sync' | 'insights' | 'deliver') for the tenant to start as soon as possible. */
+  enqueueNow(job: string, tenantId: string): Promise<{ runId: string }>;
+  /** Puts a dead run back in the queue with a fresh attempt count. */
+  retryDead(runId: string): Promise<void>;
+}
+
+export interface UpcomingPurge {
+  tenantId: string;
+  scope: 'tenant' | 'person';
+  /** ERP person ID for person purges, null for a whole tenant. */
+  subjectId: string | null;
+  /** 'YYYY-MM-DD' */
+  dueDate: string;
+}
+
+export interface RetentionPort {
+  upcoming(query: { withinDays: number }): Promise<UpcomingPurge[]>;
+}
+
+/** Data subject requests, by ERP person ID; implementations throw NotFoundError for unknown people. */
+export interface DsrPort {
+  exportPerson(tenantId: string, personId: string): Promise<unknown>;
+  erasePerson(tenantId: string, personId: string): Promise<Record<string, number>>;
+  restrict(tenantId: string, personId: string, restricted: boolean): Promise<void>;
+}
+
+export interface EmailPreview {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface EmailPreviewPort {
+  /** Renders what the person would receive next, without sending or recording anything. */
+  preview(tenantId: string, personId: string): Promise<EmailPreview>;
+}
+
+export interface ErpCredentials {
+  baseUrl: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** A live token request plus one small read; throws UpstreamError with a plain-language message. */
+export type VerifyConnection = (credentials: ErpCredentials) => Promise<{ usersSeen: number }>;

@@ -1,0 +1,72 @@
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { createAuditLog } from '../../src/audit/audit.service';
+import { createApp } from '../../src/app';
+import type { SecretCipher } from '../../src/auth/users.service';
+import { fixedClock } from '../../src/clock';
+import type { Db } from '../../src/db/db';
+import { createMemoryLogger } from './memory-logger';
+import { createMemorySecretStore } from './memory-secret-store';
+import { createTestDb } from './test-db';
+import { createFakePorts } from './web-ports';
+
+/** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
+export const plainCipher: SecretCipher = {
+  encrypt: async (ctx, plaintext) => `test:${ctx.rowId}:${Buffer.from(plaintext).toString('base64')}`,
+  decrypt: async (ctx, ciphertext) => {
+    const [, rowId, body] = ciphertext.split(':');
+    if (rowId !== ctx.rowId) throw new Error('wrong row');
+    return Buffer.from(body ?? '', 'base64').toString();
+  },
+};
+
+export interface TestServer {
+  url: string;
+  db: Db;
+  clock: ReturnType<typeof fixedClock>;
+  ports: ReturnType<typeof createFakePorts>;
+  secrets: ReturnType<typeof createMemorySecretStore>;
+  close(): Promise<void>;
+}
+
+/** The real app on 127.0.0.1 with an ephemeral port, in-memory DB and fake neighbours. */
+export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; verifyConnection?: ReturnType<typeof createFakePorts>['verifyConnection']; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
+  const db = await createTestDb();
+  const clock = fixedClock(new Date('2026-03-02T08:00:00.000Z'));
+  const secrets = createMemorySecretStore();
+  const ports = createFakePorts();
+  const app = createApp({
+    db,
+    clock,
+    logger: createMemoryLogger(),
+    secrets,
+    audit: createAuditLog({ db, clock }),
+    cipher: plainCipher,
+    ssrf: { checkUrl: async (u) => { if (!u.startsWith('http')) throw new (await import('../../src/errors')).ValidationError('ERP base URL is not a valid URL'); } },
+    verifyConnection: options.verifyConnection ?? ports.verifyConnection,
+    jobs: options.jobs ?? ports.jobs,
+    retention: ports.retention,
+    dsr: ports.dsr,
+    emailPreview: ports.emailPreview,
+    config: { isProduction: options.isProduction ?? false, SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
+    csrfSecret: Buffer.alloc(32, 7),
+    metricsToken: 'metrics-token-for-tests',
+    loginRateLimit: { windowMs: 60_000, limit: options.loginLimit ?? 1000 },
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    db,
+    clock,
+    ports,
+    secrets,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,44 @@
+import { NotFoundError } from '../../src/errors';
+import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge, VerifyConnection } from '../../src/web/ports';
+
+/** Records what the web layer asked of the scheduler, retention, DSR and email modules. */
+export function createFakePorts() {
+  const calls: string[] = [];
+  let runCounter = 0;
+  const jobs: JobsPort = {
+    async enqueueNow(job, tenantId) {
+      calls.push(`enqueue:${job}:${tenantId}`);
+      runCounter += 1;
+      return { runId: `run-${runCounter}` };
+    },
+    async retryDead(runId) {
+      calls.push(`retry:${runId}`);
+    },
+  };
+  const purges: UpcomingPurge[] = [];
+  const retention: RetentionPort = { upcoming: async () => purges };
+  const dsr: DsrPort = {
+    async exportPerson(tenantId, personId) {
+      calls.push(`export:${tenantId}:${personId}`);
+      return { personId, days: [] };
+    },
+    async erasePerson(tenantId, personId) {
+      calls.push(`erase:${tenantId}:${personId}`);
+      return { daily_facts: 3, people: 1 };
+    },
+    async restrict(tenantId, personId, restricted) {
+      calls.push(`restrict:${tenantId}:${personId}:${restricted}`);
+    },
+  };
+  const emailPreview: EmailPreviewPort = {
+    async preview(tenantId, personId) {
+      calls.push(`preview:${tenantId}:${personId}`);
+      return { subject: `Your week (${personId})`, html: `<html><body><h1 style="color:#333">Hello ${personId}</h1><p>Preview body</p></body></html>`, text: `Hello ${personId}` };
+    },
+  };
+  const verifyConnection: VerifyConnection = async ({ clientSecret }) => {
+    if (clientSecret !== 'good-secret') throw new NotFoundError('The ERP refused the client ID and secret');
+    return { usersSeen: 7 };
+  };
+  return { calls, purges, jobs, retention, dsr, emailPreview, verifyConnection };
+}
