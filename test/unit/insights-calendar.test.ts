@@ -1,6 +1,6 @@
 import { createWorkCalendar, expectedMinutes } from '../../src/insights/calendar';
 import { addDays, daysBetween, isoWeekStart, lastCompletedWeek } from '../../src/insights/dates';
-import { createDayTable } from '../../src/insights/timeline';
+import { buildTimeline, createDayTable } from '../../src/insights/timeline';
 import { ValidationError } from '../../src/errors';
 
 const fi = createWorkCalendar();
@@ -81,5 +81,25 @@ describe('calendar dates across DST changes in Europe/Helsinki', () => {
     expect(lastCompletedWeek('2026-03-29', zone).week).toBe('2026-W12');
     expect(lastCompletedWeek('2027-01-04', zone)).toEqual({ week: '2026-W53', start: '2026-12-28', end: '2027-01-03' });
     expect(isoWeekStart('2026-W47', zone)).toBe('2026-11-16');
+  });
+});
+
+describe('day table and expectedMinutes agree', () => {
+  it('gives the same expected minutes per day for overlapping part-time and full-time contracts', () => {
+    const contracts = [
+      { start: '2026-11-04', end: '2027-01-10', dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] },
+      { start: '2026-12-02', end: '2026-12-20', dailyMinutes: 270, workdays: [1, 2, 3] },
+    ];
+    const table = createDayTable(fiHalfEves, '2026-11-02', 12);
+    const timeline = buildTimeline({ personId: 'p', managerId: null, contracts, days: [] }, table);
+    let total = 0;
+    table.dates.forEach((date, i) => {
+      expect(timeline.expected[i]).toBe(expectedMinutes(contracts, date, fiHalfEves));
+      total += timeline.expected[i] as number;
+    });
+    // Nov 4–Dec 1: 20 weekdays × 450 = 9000 (no holidays). Dec 2–20: Mon–Wed only (2, 7–9, 14–16 Dec)
+    // = 7 × 270 = 1890. Dec 21–Jan 10: 15 weekdays; Christmas Day, New Year's Day and Epiphany are off,
+    // the eves 24 and 31 Dec are half days: 10 × 450 + 2 × 225 = 4950. Total 15 840.
+    expect(total).toBe(9000 + 1890 + 4500 + 450);
   });
 });
