@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import { sql, type RawBuilder } from 'kysely';
+import type { Clock } from '../clock';
+import type { Envelope } from '../crypto/envelope';
+import type { Db } from '../db/db';
+import type { Logger } from '../logging/logger';
+import { secretName, type SecretStore } from '../secrets/secret-store';
+import { newId } from '../util/ids';
+import { deleteInBatches, type AfterBatch, type TableName } from './batch-delete';
+
+export type PurgeReason = 'contract-ended' | 'employment-ended' | 'erasure';
+export type PurgeScope = 'tenant' | 'person';
+
+export interface PurgeResult {
+  recordId: string;
+  tenantId: string;
+  scope: PurgeScope;
+  reason: string;
+  counts: Record<string, number>;
+}
+
+export interface PurgeRunnerDeps {
+  db: Db;
+  clock: Clock;
+  envelope: Pick<Envelope, 'shred'>;
+  secrets: Pick<SecretStore, 'delete'>;
+  logger: Logger;
+  batchSize: number;
+  afterBatch?: AfterBatch;
+}
+
+/**
+ * What a completed person purge keeps instead of the ERP person ID: a digest that proves "this ID was
+ * erased" when someone asks with the ID, without the record itself pointing at the person.
+ */
+export function subjectDigest(tenantId: string, personId: string): string {
+  return `sha256:${createHash('sha256').update(JSON.stringify([tenantId, personId])).digest('hex').slice(0, 32)}`;
+}
+
+function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
+  const byTenant = sql`tenant_id = ${tenantId}`;
+  return [
+    ['work_entries', byTenant],
+    ['absences', byTenant],
+    ['daily_facts', byTenant],
+    ['work_contracts', byTenant],
+    ['insights', byTenant],
+    ['deliveries', byTenant],
+    ['email_preferences', byTenant],
+    ['projects', byTenant],
+    ['sync_state', byTenant],
+    ['people', byTenant],
+    ['job_runs', byTenant],
+    ['api_keys', byTenant],
+    ['invites', byTenant],
+    ['sessions', sql`user_id in (select id from users where tenant_id = ${tenantId})`],
+    ['users', byTenant],
+    ['audit_events', byTenant],
+  ];
+}
+
+function personPlan(tenantId: string, personId: string): [TableName, RawBuilder<unknown>][] {
+  const byPerson = sql`tenant_id = ${tenantId} and erp_person_id = ${personId}`;
+  return [
+    ['work_entries', byPerson],
+    ['absences', byPerson],
+    ['daily_facts', byPerson],
+    ['work_contracts', byPerson],
+    ['insights', sql`tenant_id = ${tenantId} and recipient_id = ${personId}`],
+    ['deliveries', byPerson],
+    ['email_preferences', byPerson],
+    ['people', byPerson],
+  ];
+}
+
+/**
+ * Runs purges recorded in purge_records. The record is written as 'running' before the first delete
+ * and its counts after every batch, so a purge that dies midway is found and finished by the next run.
+ */
+export function createPurgeRunner(deps: PurgeRunnerDeps) {
+  const { db, clock, envelope, secrets, logger, batchSize, afterBatch } = deps;
+  const k = db.kysely;
+  const now = (): string => clock.now().toISOString();
+
+  async function start(tenantId: string, scope: PurgeScope, subjectId: string | null, reason: PurgeReason): Promise<string> {
+    const existing = await k
+      .selectFrom('purge_records')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('scope', '=', scope)
+      .where('state', '=', 'running')
+      .$call((q) => (subjectId === null ? q.where('subject_id', 'is', null) : q.where('subject_id', '=', subjectId)))
+      .executeTakeFirst();
+    if (existing) return existing.id;
+    const id = newId();
+    await k
+      .insertInto('purge_records')
+      .values({ id, tenant_id: tenantId, scope, subject_id: subjectId, state: 'running', counts_json: '{}', reason, started_at: now(), completed_at: null })
+      .execute();
+    return id;
+  }
+
+  async function run(recordId: string): Promise<PurgeResult> {
+    const record = await k.selectFrom('purge_records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
+    const counts = JSON.parse(record.counts_json) as Record<string, number>;
+    const scope = record.scope as PurgeScope;
+    const tenantId = record.tenant_id;
+    const saveCounts = () => k.updateTable('purge_records').set({ counts_json: JSON.stringify(counts) }).where('id', '=', recordId).execute();
+    const log = logger.child({ purgeId: recordId, tenantId, scope });
+    log.info('Purge started or resumed', { reason: record.reason });
+
+    if (scope === 'tenant') {
+      await k.updateTable('tenants').set({ status: 'purging', updated_at: now() }).where('id', '=', tenantId).where('status', '<>', 'purged').execute();
+    }
+    const plan = scope === 'tenant' ? tenantPlan(tenantId) : personPlan(tenantId, record.subject_id ?? '');
+    for (const [table, where] of plan) {
+      await deleteInBatches(db, table, where, batchSize, async (deleted) => {
+        counts[table] = (counts[table] ?? 0) + deleted;
+        await saveCounts();
+        await afterBatch?.(table, deleted);
+      });
+    }
+
+    if (scope === 'tenant') {
+      counts.tenant_keys = (counts.tenant_keys ?? 0) + (await envelope.shred(tenantId));
+      await secrets.delete(secretName('erp', tenantId));
+      counts.erp_credentials = 1;
+      await k
+        .updateTable('tenants')
+        .set({ status: 'purged', erp_base_url: null, settings_json: '{}', updated_at: now() })
+        .where('id', '=', tenantId)
+        .execute();
+    } else if (record.subject_id) {
+      // References from colleagues' rows and projects would otherwise keep pointing at an erased ID.
+      const personId = record.subject_id;
+      await k.updateTable('people').set({ manager_id: null }).where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
+      await k.updateTable('projects').set({ manager_id: null }).where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
+    }
+
+    const subject = scope === 'person' && record.subject_id ? subjectDigest(tenantId, record.subject_id) : null;
+    await k
+      .updateTable('purge_records')
+      .set({ state: 'completed', counts_json: JSON.stringify(counts), subject_id: subject, completed_at: now() })
+      .where('id', '=', recordId)
+      .execute();
+    log.info('Purge completed', { counts });
+    return { recordId, tenantId, scope, reason: record.reason, counts };
+  }
+
+  return {
+    start,
+    run,
+    /** Records left 'running' by a crash, oldest first. */
+    async unfinished(): Promise<string[]> {
+      const rows = await k.selectFrom('purge_records').select('id').where('state', '=', 'running').orderBy('started_at').orderBy('id').execute();
+      return rows.map((r) => r.id);
+    },
+    purgeTenant: async (tenantId: string, reason: PurgeReason) => run(await start(tenantId, 'tenant', null, reason)),
+    purgePerson: async (tenantId: string, personId: string, reason: PurgeReason) => run(await start(tenantId, 'person', personId, reason)),
+  };
+}
+
+export type PurgeRunner = ReturnType<typeof createPurgeRunner>;
