@@ -1,0 +1,36 @@
+import { checkPasswordPolicy, hashPassword, verifyPassword } from '../../src/auth/passwords';
+import { isCommonPassword } from '../../src/auth/common-passwords';
+import { ValidationError } from '../../src/errors';
+import { totpCode, verifyTotp, newTotpEnrolment } from '../../src/auth/totp';
+
+test('scrypt hashes verify the right password only and are salted', async () => {
+  const a = await hashPassword('Quiet-Harbour-Lantern-42');
+  const b = await hashPassword('Quiet-Harbour-Lantern-42');
+  expect(a).toMatch(/^scrypt\$32768\$8\$1\$/);
+  expect(a).not.toBe(b);
+  expect(await verifyPassword('Quiet-Harbour-Lantern-42', a)).toBe(true);
+  expect(await verifyPassword('Quiet-Harbour-Lantern-43', a)).toBe(false);
+  expect(await verifyPassword('x', 'not-a-hash')).toBe(false);
+});
+
+test.each(['password1234', 'Password1234!', 'qwertyuiop12', '123456789012', 'monkeymonkey', 'aaaaaaaaaaaa', 'Salasana2025!'])('rejects common password %s', (p) => {
+  expect(isCommonPassword(p)).toBe(true);
+  expect(() => checkPasswordPolicy(p)).toThrow(ValidationError);
+});
+
+test('accepts a long uncommon password and rejects short ones or ones containing the user name', () => {
+  expect(() => checkPasswordPolicy('Quiet-Harbour-Lantern-42')).not.toThrow();
+  expect(() => checkPasswordPolicy('Sh0rt-pass')).toThrow(/requirements/);
+  expect(() => checkPasswordPolicy('alice-Harbour-Lantern', { username: 'alice' })).toThrow(ValidationError);
+});
+
+test('TOTP codes verify within one step of drift and not beyond', () => {
+  const { secret, otpauthUri } = newTotpEnrolment('ops');
+  expect(otpauthUri).toMatch(/^otpauth:\/\/totp\//);
+  const now = new Date('2026-03-02T08:00:00.000Z');
+  const code = totpCode(secret, now);
+  expect(verifyTotp(secret, code, now)).toBe(true);
+  expect(verifyTotp(secret, code, new Date(now.getTime() + 30_000))).toBe(true);
+  expect(verifyTotp(secret, code, new Date(now.getTime() + 120_000))).toBe(false);
+  expect(verifyTotp(secret, 'abcdef', now)).toBe(false);
+});
