@@ -7,6 +7,8 @@ import { replaceInsights } from '../../src/insights/insights.repo';
 
 export const TENANT: DeliveryTenant = { id: 'tenant-a', displayName: 'Acme Oy', timezone: 'Europe/Helsinki', defaultLanguage: 'fi' };
 export const SIGNING_SECRET = 'delivery-test-signing-secret-0123456789';
+/** Key of the SQLCipher file shared by the crash test and its child process. */
+export const CRASH_DB_KEY = 'delivery-crash-test-key';
 
 export interface SeedPerson {
   id: string;
