@@ -3,7 +3,6 @@ import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
-import { createJobRunRepo } from '../../src/scheduler/job-run-repo';
 import { allJobs, createAppJobRegistry, createJobControl, createWorker, type JobContext, type JobDeps } from '../../jobs';
 import { keyRotationJob } from '../../jobs/key-rotation';
 import { createMemoryLogger } from '../fakes/memory-logger';
