@@ -11,6 +11,12 @@ export interface ListSource {
 
 export class BadRequest extends Error {}
 
+function at<T>(items: readonly T[], i: number): T {
+  const item = items[i];
+  if (item === undefined) throw new Error('row index out of range');
+  return item;
+}
+
 function dateParam(query: URLSearchParams, name: string): number | undefined {
   const raw = query.get(name);
   if (raw === null) return undefined;
@@ -28,12 +34,14 @@ function dateTimeParam(query: URLSearchParams, name: string): number | undefined
   return ms / 1000;
 }
 
-export function createListSources(company: SimCompany): Record<string, (query: URLSearchParams) => ListSource> {
+/** List builders by path; `userIndex` narrows work hours to one person (per-user endpoint). */
+export type ListBuilder = (query: URLSearchParams, userIndex?: number) => ListSource;
+
+export function createListSources(company: SimCompany): Record<string, ListBuilder> {
   // Absence instants need a time-zone lookup; computed once per absence, not on every scan.
   const instants = new Map<string, { start: string; end: string; startS: number; endS: number }>();
   const instantsOf = (i: number) => {
-    const absence = company.absences[i];
-    if (!absence) throw new Error('absence index out of range');
+    const absence = at(company.absences, i);
     let cached = instants.get(absence.guid);
     if (!cached) {
       const { start, end } = absenceInstants(absence);
@@ -47,17 +55,17 @@ export function createListSources(company: SimCompany): Record<string, (query: U
     '/v1/users': () => ({
       size: company.users.length,
       matches: () => true,
-      render: (i) => wireUser(company, company.users[i] ?? company.users[0]!),
+      render: (i) => wireUser(company, at(company.users, i)),
     }),
     '/v1/projects': (query) => {
       const since = dateTimeParam(query, 'changedSince');
       return {
         size: company.projects.length,
         matches: (i) => since === undefined || (company.projects[i]?.updatedAt ?? 0) >= since,
-        render: (i) => wireProject(company, company.projects[i]!),
+        render: (i) => wireProject(company, at(company.projects, i)),
       };
     },
-    '/v1/workhours': (query) => {
+    '/v1/workhours': (query, userIndex) => {
       const from = dateParam(query, 'eventDateStart');
       const to = dateParam(query, 'eventDateEnd');
       const since = dateTimeParam(query, 'changedSince');
@@ -65,7 +73,7 @@ export function createListSources(company: SimCompany): Record<string, (query: U
       return {
         size: store.length,
         matches: (i) => {
-          if (store.isDeleted(i)) return false;
+          if (store.isDeleted(i) || (userIndex !== undefined && store.userAt(i) !== userIndex)) return false;
           const day = store.dayAt(i);
           if ((from !== undefined && day < from) || (to !== undefined && day > to)) return false;
           return since === undefined || store.updatedAtOf(i) >= since;
@@ -80,7 +88,7 @@ export function createListSources(company: SimCompany): Record<string, (query: U
         size: deletions.length,
         matches: (i) => since === undefined || (deletions[i]?.deletedAt ?? 0) >= since,
         render: (i) => {
-          const d = deletions[i]!;
+          const d = at(deletions, i);
           return wireDeletedWorkHour(company, d.index, d.deletedAt);
         },
       };
@@ -98,7 +106,7 @@ export function createListSources(company: SimCompany): Record<string, (query: U
           if ((start !== undefined && at.endS <= start) || (end !== undefined && at.startS >= end)) return false;
           return since === undefined || (company.absences[i]?.updatedAt ?? 0) >= since;
         },
-        render: (i) => wireAbsence(company, company.absences[i]!, instantsOf(i)),
+        render: (i) => wireAbsence(company, at(company.absences, i), instantsOf(i)),
       };
     },
   };

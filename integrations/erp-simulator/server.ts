@@ -119,20 +119,22 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   }
 
   function serveData(path: string, query: URLSearchParams, res: ServerResponse, headers: Record<string, string>): void {
-    const userPath = /^\/v1\/users\/([^/]+)(\/workcontracts|\/flextime)?$/.exec(path);
+    const userPath = /^\/v1\/users\/([^/]+)(\/workcontracts|\/flextime|\/workhours)?$/.exec(path);
+    let list = lists[path];
+    let userIndex: number | undefined;
     if (userPath) {
-      const index = company.userIndexByGuid(decodeURIComponent(userPath[1] ?? ''));
-      const user = index === undefined ? undefined : company.users[index];
+      userIndex = company.userIndexByGuid(decodeURIComponent(userPath[1] ?? ''));
+      const user = userIndex === undefined ? undefined : company.users[userIndex];
       if (!user) return error(res, 404, 'Resource not found', headers);
       if (userPath[2] === '/flextime') return error(res, 403, 'Addon required', headers);
       if (userPath[2] === '/workcontracts') return send(res, 200, user.contracts.map(wireContract), headers);
-      return send(res, 200, wireUser(company, user), headers);
+      if (userPath[2] === undefined) return send(res, 200, wireUser(company, user), headers);
+      list = lists['/v1/workhours'];
     }
-    const list = lists[path];
     if (!list) return error(res, 404, 'Resource not found', headers);
     const request = pageTokens.parse(path, query);
     if ('error' in request) return error(res, 400, request.error, headers);
-    const source = list(query);
+    const source = list(query, userIndex);
     const { rows, next } = scanPage(source.size, request.offset, request.rowCount, (i) => source.matches(i));
     let body = rows.map((i) => source.render(i));
     const bad = opts.faults?.malformedPage;

@@ -7,19 +7,38 @@ import { helsinkiDateTime, isoDate, isoFromEpochSeconds } from './calendar';
 import { guidFor } from './prng';
 import type { SimAbsence, SimCompany, SimContract, SimProject, SimUser } from './types';
 import { workDescription } from './personal-data';
+import type { WireAbsence, WireDeletedWorkHour, WireProject, WireUser, WireWorkContract, WireWorkHour } from '../severa/wire';
 
 export type WireObject = Record<string, unknown>;
+/** The typed contract of wire.ts plus whatever extras a real ERP adds. */
+type Served<T> = T & WireObject;
 
 function fullName(user: SimUser | undefined): string {
   return user ? `${user.personal.firstName} ${user.personal.lastName}` : '';
 }
 
-function userRef(company: SimCompany, index: number | null): WireObject | null {
-  const user = index === null ? undefined : company.users[index];
-  return user ? { guid: user.guid, name: fullName(user) } : null;
+/** Severa references carry a display name next to the guid; a name is personal data too. */
+interface NamedRef {
+  guid: string;
+  name: string;
 }
 
-export function wireUser(company: SimCompany, user: SimUser): WireObject {
+function named(guid: string, name: string): NamedRef {
+  return { guid, name };
+}
+
+function userRef(company: SimCompany, index: number | null): NamedRef | null {
+  const user = index === null ? undefined : company.users[index];
+  return user ? named(user.guid, fullName(user)) : null;
+}
+
+function ownerRef(company: SimCompany, index: number): NamedRef {
+  const ref = userRef(company, index);
+  if (!ref) throw new Error('owner index out of range');
+  return ref;
+}
+
+export function wireUser(company: SimCompany, user: SimUser): Served<WireUser> {
   return {
     guid: user.guid,
     code: `E${String(user.index + 1).padStart(4, '0')}`,
@@ -29,12 +48,12 @@ export function wireUser(company: SimCompany, user: SimUser): WireObject {
     countryCode: 'FI',
     timezone: 'Europe/Helsinki',
     superiorUser: userRef(company, user.superiorIndex),
-    businessUnit: { guid: company.businessUnitGuids[user.businessUnitIndex] ?? company.businessUnitGuids[0], name: `Yksikkö ${user.businessUnitIndex + 1}` },
+    businessUnit: named(company.businessUnitGuids[user.businessUnitIndex] ?? '', `Yksikkö ${user.businessUnitIndex + 1}`),
     ...user.personal,
   };
 }
 
-export function wireContract(contract: SimContract): WireObject {
+export function wireContract(contract: SimContract): Served<WireWorkContract> {
   return {
     guid: contract.guid,
     startDate: isoDate(contract.startDay),
@@ -46,7 +65,7 @@ export function wireContract(contract: SimContract): WireObject {
   };
 }
 
-export function wireWorkHour(company: SimCompany, index: number): WireObject {
+export function wireWorkHour(company: SimCompany, index: number): Served<WireWorkHour> {
   const row = company.hours.get(index);
   const user = company.users[row.userIndex];
   const project = company.projects[row.projectIndex];
@@ -56,15 +75,15 @@ export function wireWorkHour(company: SimCompany, index: number): WireObject {
     quantity: row.centiHours / 100,
     isBillable: row.isBillable,
     isProductive: row.isProductive,
-    user: { guid: user?.guid ?? '', name: fullName(user) },
+    user: ownerRef(company, row.userIndex),
     userName: fullName(user),
-    project: project ? { guid: project.guid, name: project.name } : null,
+    project: project ? named(project.guid, project.name) : null,
     description: workDescription(index),
     lastUpdatedDateTime: isoFromEpochSeconds(row.updatedAt),
   };
 }
 
-export function wireDeletedWorkHour(company: SimCompany, index: number, deletedAt: number): WireObject {
+export function wireDeletedWorkHour(company: SimCompany, index: number, deletedAt: number): Served<WireDeletedWorkHour> {
   return { guid: guidFor(company.seed, 'workHour', index), deletedDateTime: isoFromEpochSeconds(deletedAt) };
 }
 
@@ -73,14 +92,14 @@ export function absenceInstants(absence: SimAbsence): { start: string; end: stri
   return { start: helsinkiDateTime(absence.startDay, 8 * 60), end: helsinkiDateTime(absence.endDay, 16 * 60) };
 }
 
-export function wireAbsence(company: SimCompany, absence: SimAbsence, instants: { start: string; end: string }): WireObject {
+export function wireAbsence(company: SimCompany, absence: SimAbsence, instants: { start: string; end: string }): Served<WireAbsence> {
   const vacation = absence.kind === 'vacation';
   return {
     guid: absence.guid,
     name: vacation ? 'Vuosiloma' : 'Sairausloma',
     activityCategory: 'Absences',
     activityType: { guid: guidFor(company.seed, 'absence', vacation ? 0xfff0 : 0xfff1), name: vacation ? 'Vuosiloma' : 'Sairausloma' },
-    owner: userRef(company, absence.userIndex),
+    owner: ownerRef(company, absence.userIndex),
     startDateTime: instants.start,
     endDateTime: instants.end,
     isAllDay: true,
@@ -89,7 +108,7 @@ export function wireAbsence(company: SimCompany, absence: SimAbsence, instants: 
   };
 }
 
-export function wireProject(company: SimCompany, project: SimProject): WireObject {
+export function wireProject(company: SimCompany, project: SimProject): Served<WireProject> {
   return {
     guid: project.guid,
     name: project.name,
@@ -99,7 +118,7 @@ export function wireProject(company: SimCompany, project: SimProject): WireObjec
     startDate: isoDate(project.startDay),
     deadline: project.deadlineDay === null ? null : isoDate(project.deadlineDay),
     projectOwner: userRef(company, project.ownerIndex),
-    customer: project.customerIndex === null ? null : { guid: company.customerGuids[project.customerIndex] ?? '', name: `Asiakas Oy ${project.customerIndex + 1}` },
+    customer: project.customerIndex === null ? null : named(company.customerGuids[project.customerIndex] ?? '', `Asiakas Oy ${project.customerIndex + 1}`),
     expectedHours: project.isInternal ? null : project.expectedHours,
     lastUpdatedDateTime: isoFromEpochSeconds(project.updatedAt),
   };

@@ -90,7 +90,7 @@ describe('erp simulator wire format', () => {
     expect(contracts.flat()).toHaveLength(company.counts().contracts);
   });
 
-  it('serves one user with contact fields, 404 for an unknown guid, 403 for the flextime add-on', async () => {
+  it('serves one user with contact fields and own work hours, 404 for an unknown guid, 403 for the flextime add-on', async () => {
     const user = company.users[2];
     const res = await get(paths.user(user?.guid ?? ''));
     const body = userContactSchema.parse(await res.json());
@@ -99,6 +99,10 @@ describe('erp simulator wire format', () => {
     expect((await get(paths.user('00000000-0000-4000-8000-000000000000'))).status).toBe(404);
     expect((await get(paths.workContracts('nope'))).status).toBe(404);
     expect((await get(`${paths.user(user?.guid ?? '')}/flextime?eventDate=2024-12-01`)).status).toBe(403);
+    const own = await crawl(`${paths.user(user?.guid ?? '')}/workhours`, 'eventDateStart=2024-12-01');
+    allParse(workHourSchema, own.rows);
+    expect(own.rows.length).toBeGreaterThan(0);
+    expect(new Set((own.rows as Array<{ user: { guid: string } }>).map((r) => r.user.guid))).toEqual(new Set([user?.guid]));
   });
 
   it('pages with rowCount (default 20) and NextPageToken, the last page without one', async () => {
