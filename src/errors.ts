@@ -63,7 +63,7 @@ export class UpstreamError extends AppError {
 
 /** Encrypted data could not be decrypted or authenticated (tampered, moved, or its key is gone). */
 export class CryptoError extends AppError {
-  override readonly code = 'crypto';
+  override readonly code: string = 'crypto';
 }
 
 export class KeyNotFoundError extends CryptoError {
