@@ -14,6 +14,13 @@ const cases = [
   { language: 'en' as const, keys: [`7.5${NBSP}h`, `37.5${NBSP}h`, '72%', `+12.5${NBSP}h`] },
 ];
 
+interface Layout {
+  scrollWidth: number;
+  images: number;
+  scripts: number;
+  clippedFigures: string[];
+}
+
 describe('insight email in a real browser', () => {
   let browser: Browser;
 
@@ -49,14 +56,15 @@ describe('insight email in a real browser', () => {
           await page.screenshot({ path: path.join(ARTIFACTS, `email-${language}-${width}.png`), fullPage: true });
 
           expect(requested).toEqual([]);
-          const layout = await page.evaluate(() => ({
+          // A string, not a function: the project compiles without DOM types.
+          const layout = (await page.evaluate(`(() => ({
             scrollWidth: document.documentElement.scrollWidth,
             images: document.images.length,
             scripts: document.scripts.length,
-            clippedFigures: [...document.querySelectorAll<HTMLElement>('.figure-value')]
-              .filter((el) => el.scrollWidth > (el.parentElement?.clientWidth ?? 0))
+            clippedFigures: [...document.querySelectorAll('.figure-value')]
+              .filter((el) => el.scrollWidth > (el.parentElement ? el.parentElement.clientWidth : 0))
               .map((el) => el.textContent),
-          }));
+          }))()`)) as Layout;
           expect(layout.scrollWidth).toBeLessThanOrEqual(width);
           expect(layout.images).toBe(0);
           expect(layout.scripts).toBe(0);
