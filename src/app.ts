@@ -98,10 +98,15 @@ export function createApp(deps: AppDeps): Express {
       },
       strictTransportSecurity: config.isProduction,
       referrerPolicy: { policy: 'no-referrer' },
+      // The sandboxed email-preview frame is an opaque origin; mixed keying only produces console warnings.
+      originAgentCluster: false,
     }),
   );
   app.use(requestIdMiddleware);
   app.use(metrics.middleware);
+  app.get('/favicon.ico', (_req, res) => {
+    res.status(204).end();
+  });
   app.use('/static', express.static(PUBLIC_DIR, { index: false, maxAge: config.isProduction ? '1h' : 0 }));
   app.use(express.urlencoded({ extended: false, limit: BODY_LIMIT, parameterLimit: 200 }));
   app.use(express.json({ limit: BODY_LIMIT }));
