@@ -1,0 +1,151 @@
+import type { AuditActor, AuditLog } from '../audit/audit.service';
+import type { Clock } from '../clock';
+import type { CipherContext, Envelope } from '../crypto/envelope';
+import type { Db } from '../db/db';
+import { NotFoundError } from '../errors';
+import { subjectDigest } from '../retention/purge-runner';
+import type { RetentionService } from '../retention/retention.service';
+
+/** Where the sync writes a day's absence minutes; the AAD binds the value to this exact row. */
+export const dailyFactCipher = (tenantId: string, personId: string, date: string): CipherContext => ({
+  tenantId,
+  table: 'daily_facts',
+  column: 'absence_minutes_enc',
+  rowId: `${personId}|${date}`,
+});
+
+export const absenceCipher = (tenantId: string, absenceId: string): CipherContext => ({
+  tenantId,
+  table: 'absences',
+  column: 'payload_enc',
+  rowId: absenceId,
+});
+
+export interface DsrDeps {
+  db: Db;
+  envelope: Pick<Envelope, 'decrypt' | 'decryptNumber'>;
+  retention: Pick<RetentionService, 'purgePerson'>;
+  audit: Pick<AuditLog, 'record'>;
+  clock: Clock;
+}
+
+/** Everything stored about one person, by technical ID, with their own absence data decrypted. */
+export interface PersonExport {
+  format: 'erp-insights.person-export.v1';
+  exportedAt: string;
+  tenantId: string;
+  personId: string;
+  person: Record<string, unknown>;
+  workContracts: Record<string, unknown>[];
+  dailyFacts: Record<string, unknown>[];
+  workEntries: Record<string, unknown>[];
+  absences: Record<string, unknown>[];
+  insights: Record<string, unknown>[];
+  deliveries: Record<string, unknown>[];
+  emailPreferences: Record<string, unknown> | null;
+  /** Projects this person manages (IDs and numbers only). */
+  managedProjects: Record<string, unknown>[];
+}
+
+export interface DsrService {
+  exportPerson(tenantId: string, personId: string, actor: AuditActor): Promise<PersonExport>;
+  /** The retention purge path with reason 'erasure'; returns the purge record. */
+  erasePerson(tenantId: string, personId: string, actor: AuditActor): Promise<{ purgeId: string; counts: Record<string, number> }>;
+  /** Restricted people are skipped by sync and email; their stored data stays as it is. */
+  restrict(tenantId: string, personId: string, on: boolean, actor: AuditActor): Promise<void>;
+}
+
+function withoutKeys<T extends Record<string, unknown>>(row: T, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(row).filter(([k]) => !keys.includes(k)));
+}
+
+export function createDsrService({ db, envelope, retention, audit, clock }: DsrDeps): DsrService {
+  const k = db.kysely;
+  const person = async (tenantId: string, personId: string) => {
+    const row = await k.selectFrom('people').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
+    // Another tenant's person is indistinguishable from an unknown one.
+    if (!row) throw new NotFoundError('Person not found');
+    return row;
+  };
+
+  return {
+    async exportPerson(tenantId, personId, actor) {
+      const row = await person(tenantId, personId);
+      const facts = await k
+        .selectFrom('daily_facts')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('erp_person_id', '=', personId)
+        .orderBy('date')
+        .execute();
+      const dailyFacts = await Promise.all(
+        facts.map(async (f) => ({
+          ...withoutKeys(f, ['tenant_id', 'erp_person_id', 'absence_minutes_enc']),
+          absence_minutes: f.absence_minutes_enc === null ? null : await envelope.decryptNumber(dailyFactCipher(tenantId, personId, f.date), f.absence_minutes_enc),
+        })),
+      );
+      const absenceRows = await k.selectFrom('absences').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).execute();
+      const absences = await Promise.all(
+        absenceRows.map(async (a) => ({
+          ...withoutKeys(a, ['tenant_id', 'erp_person_id', 'payload_enc']),
+          payload: JSON.parse(await envelope.decrypt(absenceCipher(tenantId, a.erp_absence_id), a.payload_enc)) as unknown,
+        })),
+      );
+      const contracts = await k.selectFrom('work_contracts').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('start_date').execute();
+      const entries = await k.selectFrom('work_entries').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('date').execute();
+      const deliveries = await k.selectFrom('deliveries').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('created_at').execute();
+      const insights = await k.selectFrom('insights').selectAll().where('tenant_id', '=', tenantId).where('recipient_id', '=', personId).orderBy('period').execute();
+      const prefs = await k.selectFrom('email_preferences').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
+      const projects = await k.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
+      const strip = (r: Record<string, unknown>) => withoutKeys(r, ['tenant_id', 'erp_person_id']);
+      const result: PersonExport = {
+        format: 'erp-insights.person-export.v1',
+        exportedAt: clock.now().toISOString(),
+        tenantId,
+        personId,
+        person: strip(row),
+        workContracts: contracts.map(strip),
+        dailyFacts,
+        workEntries: entries.map(strip),
+        absences,
+        insights: insights.map((i) => ({ ...withoutKeys(i, ['tenant_id', 'recipient_id', 'values_json']), values: JSON.parse(i.values_json) as unknown })),
+        deliveries: deliveries.map(strip),
+        emailPreferences: prefs ? strip(prefs) : null,
+        managedProjects: projects.map((p) => withoutKeys(p, ['tenant_id'])),
+      };
+      await audit.record({
+        actor,
+        tenantId,
+        action: 'person.export',
+        object: { type: 'person', id: personId },
+        details: { dailyFacts: dailyFacts.length, absences: absences.length, insights: insights.length },
+      });
+      return result;
+    },
+
+    async erasePerson(tenantId, personId, actor) {
+      await person(tenantId, personId);
+      const result = await retention.purgePerson(tenantId, personId, 'erasure');
+      // The audit trail names the erased person the way the purge record does: by digest.
+      await audit.record({
+        actor,
+        tenantId,
+        action: 'person.erase',
+        object: { type: 'person', id: subjectDigest(tenantId, personId) },
+        details: { purgeId: result.recordId, rows: Object.values(result.counts).reduce((a, b) => a + b, 0) },
+      });
+      return { purgeId: result.recordId, counts: result.counts };
+    },
+
+    async restrict(tenantId, personId, on, actor) {
+      await person(tenantId, personId);
+      await k
+        .updateTable('people')
+        .set({ restricted: on ? 1 : 0, updated_at: clock.now().toISOString() })
+        .where('tenant_id', '=', tenantId)
+        .where('erp_person_id', '=', personId)
+        .execute();
+      await audit.record({ actor, tenantId, action: on ? 'person.restrict' : 'person.unrestrict', object: { type: 'person', id: personId } });
+    },
+  };
+}
