@@ -12,11 +12,11 @@ function factsContext(run: SyncRun) {
 }
 
 /**
- * Writes one page of work hours and the daily facts it touches in one transaction: the database never
- * holds half a page, and facts never disagree with entries.
+ * Writes whole pages of work hours and the daily facts they touch in one transaction: the database
+ * never holds half a page, and facts never disagree with entries.
  */
-async function writePage(run: SyncRun, page: ErpWorkHour[]): Promise<void> {
-  const kept = page.filter((e) => run.contracts.has(e.personId) && e.date >= run.window.from && e.date <= run.window.to);
+async function writePages(run: SyncRun, pages: ErpWorkHour[]): Promise<void> {
+  const kept = pages.filter((e) => run.contracts.has(e.personId) && e.date >= run.window.from && e.date <= run.window.to);
   if (kept.length === 0) return;
   const dirty: DirtyDays = new Map();
   await run.db.kysely.transaction().execute(async (trx) => {
@@ -50,8 +50,22 @@ async function writePage(run: SyncRun, page: ErpWorkHour[]): Promise<void> {
   run.counters.entries += kept.length;
 }
 
+/**
+ * Whole pages are buffered up to this many rows and written in one transaction: a commit costs more
+ * than a hundred row writes on an encrypted database, and the buffer keeps memory bounded.
+ */
+const ROWS_PER_TRANSACTION = 1000;
+
 export async function readWorkHours(run: SyncRun, q: { from: string; to: string; changedSince?: string }): Promise<void> {
-  for await (const page of prefetchOne(run.erp.workHours(q))) await writePage(run, page);
+  let buffered: ErpWorkHour[] = [];
+  for await (const page of prefetchOne(run.erp.workHours(q))) {
+    buffered = buffered.concat(page);
+    if (buffered.length >= ROWS_PER_TRANSACTION) {
+      await writePages(run, buffered);
+      buffered = [];
+    }
+  }
+  await writePages(run, buffered);
 }
 
 /** Which entries to remove: by ERP ID, or the ones a full re-read of a date range did not stamp. */
