@@ -1,4 +1,4 @@
-import type { ColumnDataType, Expression } from 'kysely';
+import { sql, type ColumnDataType, type Expression } from 'kysely';
 
 export type Dialect = 'sqlite' | 'mssql';
 
@@ -20,7 +20,8 @@ export function columnTypes(dialect: Dialect): {
     shortText: 'varchar(255)',
     date: 'varchar(10)',
     timestamp: 'varchar(30)',
-    longText: dialect === 'mssql' ? ('nvarchar(max)' as ColumnDataType) : 'text',
+    // Kysely's type parser rejects "nvarchar(max)", so it is passed as raw SQL.
+    longText: dialect === 'mssql' ? sql`nvarchar(max)` : 'text',
     int: 'integer',
     bigint: 'bigint',
   };

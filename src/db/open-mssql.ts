@@ -3,6 +3,7 @@ import { Kysely, MssqlDialect } from 'kysely';
 import * as tarn from 'tarn';
 import * as tedious from 'tedious';
 import type { Db } from './db';
+import { mssqlLimitPlugin } from './mssql-limit-plugin';
 import type { Database } from './schema';
 
 export interface MssqlOptions {
@@ -39,6 +40,6 @@ export function openMssql(options: MssqlOptions): Db {
         }),
     },
   });
-  const kysely = new Kysely<Database>({ dialect });
+  const kysely = new Kysely<Database>({ dialect, plugins: [mssqlLimitPlugin()] });
   return { kysely, dialect: 'mssql', close: () => kysely.destroy() };
 }
