@@ -7,6 +7,7 @@ export type JobState = 'queued' | 'running' | 'succeeded' | 'retrying' | 'dead' 
 export const FINISHED_STATES: JobState[] = ['succeeded', 'dead', 'cancelled'];
 
 export interface ClaimParams {
+  /** A token unique to this claim (worker ID + random suffix); every later write must present it. */
   owner: string;
   now: string;
   leaseExpiresAt: string;

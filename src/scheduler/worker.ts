@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
@@ -50,7 +51,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
   const repo = createJobRunRepo(db);
-  const active = new Map<string, { done: Promise<void>; controller: AbortController }>();
+  const active = new Map<string, { done: Promise<void>; controller: AbortController; owner: string }>();
   let stopping = false;
   let pollTimer: NodeJS.Timeout | undefined;
   let executed = 0;
@@ -61,7 +62,10 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     const runLogger = logger.child({ job: run.job, tenantId: run.tenant_id, runId: run.id, slot: run.slot, attempt: run.attempts });
     const startedAt = clock.now().getTime();
     const counters: Record<string, number> = {};
-    const finish = { id: run.id, owner: workerId };
+    // The claim's own token, not the worker ID: if this worker re-claims a run whose lease it let
+    // expire, the stale execution must not be able to heartbeat or finish it.
+    const owner = run.lease_owner ?? workerId;
+    const finish = { id: run.id, owner };
     const summary = () => ({
       now: iso(),
       durationMs: Math.max(0, clock.now().getTime() - startedAt),
@@ -77,7 +81,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     }
     const heartbeat = setInterval(() => {
       repo
-        .heartbeat(run.id, workerId, iso(), iso(leaseMs))
+        .heartbeat(run.id, owner, iso(), iso(leaseMs))
         .then((ours) => {
           if (!ours) controller.abort(new Error('Lease lost'));
         })
@@ -91,7 +95,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       attempt: run.attempts,
       checkpoint: run.checkpoint_json ? (JSON.parse(run.checkpoint_json) as unknown) : null,
       saveCheckpoint: async (value) => {
-        if (!(await repo.saveCheckpoint(run.id, workerId, iso(), JSON.stringify(value)))) controller.abort(new Error('Lease lost'));
+        if (!(await repo.saveCheckpoint(run.id, owner, iso(), JSON.stringify(value)))) controller.abort(new Error('Lease lost'));
       },
       count: (name, n = 1) => {
         counters[name] = (counters[name] ?? 0) + n;
@@ -123,7 +127,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
         executed += 1;
         if (pollTimer !== undefined && !stopping) void fill();
       });
-    active.set(run.id, { done, controller });
+    active.set(run.id, { done, controller, owner: run.lease_owner ?? workerId });
   }
 
   let filling: Promise<void> | undefined;
@@ -132,7 +136,8 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     filling ??= (async () => {
       try {
         while (!stopping && active.size < concurrency) {
-          const run = await repo.claim({ owner: workerId, now: iso(), leaseExpiresAt: iso(leaseMs), jobs: jobs.names() });
+          const owner = `${workerId.slice(0, 40)}/${randomUUID().slice(0, 8)}`;
+          const run = await repo.claim({ owner, now: iso(), leaseExpiresAt: iso(leaseMs), jobs: jobs.names() });
           if (!run) break;
           launch(run);
         }
@@ -180,7 +185,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       let released = 0;
       for (const [id, a] of active) {
         a.controller.abort(new Error('Worker stopping'));
-        if (await repo.release(id, workerId, iso())) released += 1;
+        if (await repo.release(id, a.owner, iso())) released += 1;
       }
       if (released > 0) logger.warn('Job runs handed back on shutdown', { released });
       return { released };

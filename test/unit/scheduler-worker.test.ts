@@ -4,7 +4,7 @@ import type { JobContext, JobDefinition } from '../../src/scheduler/job-definiti
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createJobRunRepo } from '../../src/scheduler/job-run-repo';
 import { dailySlot } from '../../src/scheduler/slots';
-import { createWorker, type WorkerOptions } from '../../src/scheduler/worker';
+import { createWorker, onShutdown, type WorkerOptions } from '../../src/scheduler/worker';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createTestDb } from '../fakes/test-db';
 
@@ -170,5 +170,50 @@ describe('job worker', () => {
     while (done.length === 0) await new Promise((r) => setTimeout(r, 5));
     await w.stop(1000);
     expect(done).toEqual(['t9']);
+  });
+
+  it('heartbeats extend the lease while a run works, and a lost lease aborts the run', async () => {
+    const repo = createJobRunRepo(db);
+    await repo.enqueue('sync', 't1', 's', T0, T0);
+    const lease = 30;
+    const leaseOf = async () => (await rows())[0]!.lease_expires_at;
+    let sawAbort = false;
+    const w = worker(
+      [
+        job('sync', async (_d, ctx) => {
+          clock.advance(10);
+          const extended = new Date(clock.now().getTime() + lease).toISOString();
+          while ((await leaseOf()) !== extended) await new Promise((r) => setTimeout(r, 2));
+          // Someone else takes the run over (as if our lease had expired unnoticed).
+          await db.kysely.updateTable('job_runs').set({ lease_owner: 'other' }).execute();
+          while (!ctx.signal.aborted) await new Promise((r) => setTimeout(r, 2));
+          sawAbort = true;
+        }),
+      ],
+      { leaseMs: lease },
+    );
+    await w.runOnce();
+    expect(sawAbort).toBe(true);
+    // The late finish did not touch the run that now belongs to someone else.
+    expect((await rows())[0]).toMatchObject({ state: 'running', lease_owner: 'other' });
+  });
+
+  it('onShutdown stops the worker on a signal and reports what was handed back', async () => {
+    const stops: number[] = [];
+    const stoppable = {
+      stop: async (ms: number) => {
+        stops.push(ms);
+        return { released: 2 };
+      },
+    };
+    const results: { released: number }[] = [];
+    const unsubscribe = onShutdown(stoppable, 1234, (r) => results.push(r), ['SIGUSR2']);
+    process.emit('SIGUSR2');
+    process.emit('SIGUSR2');
+    await new Promise((r) => setImmediate(r));
+    unsubscribe();
+    expect(stops).toEqual([1234]);
+    expect(results).toEqual([{ released: 2 }]);
+    expect(process.listenerCount('SIGUSR2')).toBe(0);
   });
 });
