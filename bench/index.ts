@@ -5,8 +5,6 @@
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   sync: () => import('./sync'),
   insights: () => import('./insights'),
-  http: () => import('./http'),
-  pipeline: () => import('./pipeline'),
 };
 
 async function main(): Promise<void> {

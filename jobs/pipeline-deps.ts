@@ -1,4 +1,6 @@
 import type { ErpClient } from '../integrations/severa/erp-client';
+import type { Clock } from '../src/clock';
+import type { DeliveryService } from '../src/email/delivery.service';
 import type { InsightsService } from '../src/insights/insights.service';
 import type { SyncService } from '../src/sync/sync.service';
 import type { TenantsService } from '../src/tenants/tenants.service';
@@ -8,6 +10,8 @@ export interface PipelineDeps {
   tenants: Pick<TenantsService, 'get'>;
   sync: SyncService;
   insights: InsightsService;
+  delivery: Pick<DeliveryService, 'deliverPeriod'>;
+  clock: Clock;
   /** An ERP client for the tenant, with its credentials from the secret store. */
   erpFor(tenantId: string): Promise<ErpClient>;
 }

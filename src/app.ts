@@ -1,4 +1,4 @@
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
@@ -46,6 +46,8 @@ export interface AppDeps {
   retention: RetentionPort;
   dsr: DsrPort;
   emailPreview: EmailPreviewPort;
+  /** Unsubscribe and preferences pages: authorised by their signed link, so mounted before CSRF. */
+  employeePages: RequestHandler;
   config: Pick<Config, 'isProduction' | 'SESSION_IDLE_MINUTES' | 'SESSION_ABSOLUTE_HOURS' | 'PUBLIC_BASE_URL' | 'TRUST_PROXY'>;
   /** Keys CSRF tokens; shared by every replica (main.ts keeps it in the secret store). */
   csrfSecret: Buffer;
@@ -119,6 +121,7 @@ export function createApp(deps: AppDeps): Express {
   });
 
   app.use(healthRoutes({ db, secrets: deps.secrets, metrics, metricsToken: deps.metricsToken, logger }));
+  app.use(deps.employeePages);
   app.use(requireCsrf());
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));

@@ -4,6 +4,7 @@
  */
 import dotenv from 'dotenv';
 import { runSimulatorCli } from '../integrations/erp-simulator';
+import { deliverJob } from '../jobs/deliver';
 import { insightsJob } from '../jobs/insights';
 import type { PipelineDeps } from '../jobs/pipeline-deps';
 import { syncJob } from '../jobs/sync';
@@ -15,11 +16,11 @@ import { createRuntime, type Runtime } from './runtime';
 import type { JobDefinition } from './scheduler/job-definition';
 
 function pipelineJobs(): JobDefinition<PipelineDeps>[] {
-  return [syncJob, insightsJob];
+  return [syncJob, insightsJob, deliverJob];
 }
 
 function pipelineDeps(rt: Runtime): PipelineDeps {
-  return { tenants: rt.tenants, sync: rt.sync, insights: rt.insights, erpFor: rt.erpFor };
+  return { tenants: rt.tenants, sync: rt.sync, insights: rt.insights, delivery: rt.delivery, clock: rt.clock, erpFor: rt.erpFor };
 }
 
 function flag(args: string[], name: string): string | undefined {

@@ -22,6 +22,13 @@ import { loadOrCreateMasterKey } from './secrets/master-key';
 import { secretName, type SecretStore } from './secrets/secret-store';
 import { createSyncService, type SyncService } from './sync/sync.service';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
+import { createSendGridTransport } from '../integrations/sendgrid/sendgrid-transport';
+import { createDeliveryService, type DeliveryService } from './email/delivery.service';
+import { createFileOutbox } from './email/file-outbox';
+import { createInsightEmailRenderer } from './email/render';
+import type { EmailTransport } from './email/transport';
+import { createTokenSigner, type TokenSigner } from './email/unsubscribe-token';
+import { generatedSecret } from './secrets/generated-secret';
 
 export interface Runtime {
   config: Config;
@@ -34,6 +41,8 @@ export interface Runtime {
   tenants: TenantsService;
   sync: SyncService;
   insights: InsightsService;
+  signer: TokenSigner;
+  delivery: DeliveryService;
   erpFor(tenantId: string): Promise<ErpClient>;
   close(): Promise<void>;
 }
@@ -42,6 +51,14 @@ export function createSecretStore(config: Config): SecretStore {
   if (config.SECRET_STORE === 'keyvault') return createKeyVaultSecretStore({ vaultUrl: config.KEY_VAULT_URL ?? '' });
   const masterKey = loadOrCreateMasterKey({ envValue: config.MASTER_KEY, file: config.MASTER_KEY_FILE, allowGenerate: !config.isProduction });
   return createLocalFileSecretStore({ file: config.SECRETS_FILE, masterKey });
+}
+
+async function createTransport(config: Config, secrets: SecretStore, logger: Logger, clock: Clock): Promise<EmailTransport> {
+  const from = { email: config.EMAIL_FROM, name: 'ERP Insights' };
+  if (config.EMAIL_TRANSPORT === 'file') return createFileOutbox({ dir: config.OUTBOX_DIR, from, clock, logger });
+  const apiKey = await secrets.get(config.SENDGRID_API_KEY_SECRET);
+  if (!apiKey) throw new ValidationError(`The secret store has no "${config.SENDGRID_API_KEY_SECRET}" entry (SENDGRID_API_KEY_SECRET)`);
+  return createSendGridTransport({ apiKey, baseUrl: config.SENDGRID_BASE_URL, sandbox: config.SENDGRID_SANDBOX, from, logger, clock });
 }
 
 export interface ErpCredentialsSecret {
@@ -77,8 +94,23 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     });
   }
 
+  const signer = createTokenSigner({ secret: await generatedSecret(secrets, 'email-token-signing-key'), clock });
+  const delivery = createDeliveryService({
+    db,
+    clock,
+    logger,
+    renderer: createInsightEmailRenderer(),
+    transport: await createTransport(config, secrets, logger, clock),
+    signer,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    concurrency: config.EMAIL_CONCURRENCY,
+    tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS,
+  });
+
   return {
     config,
+    signer,
+    delivery,
     logger,
     clock,
     secrets,

@@ -91,6 +91,13 @@ export async function runDemo<D>(rt: Runtime, jobs: JobDefinition<D>[], deps: D,
         { people: await count('people'), entries: await count('work_entries'), days: await count('daily_facts'), projects: await count('projects'), insights: await count('insights') },
       ]),
     );
+    const deliver = runs.find((r) => r?.job === 'deliver');
+    if (deliver?.counters_json) {
+      const counters = JSON.parse(deliver.counters_json) as Record<string, number>;
+      const skipped = Object.entries(counters).filter(([k]) => k.startsWith('skipped.'));
+      console.log(`\nEmails: ${counters.emails ?? 0} sent, ${skipped.reduce((n, [, v]) => n + v, 0)} skipped${skipped.length ? ` (${skipped.map(([k, v]) => `${k.slice(8)}: ${v}`).join(', ')})` : ''}`);
+      if (rt.config.EMAIL_TRANSPORT === 'file') console.log(`Outbox: ${rt.config.OUTBOX_DIR} (one .eml per message, index.jsonl lists them)`);
+    }
     const failed = runs.filter((r) => r?.state !== 'succeeded');
     if (failed.length > 0) process.exitCode = 1;
   } finally {

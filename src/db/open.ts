@@ -1,6 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { Config } from '../config';
+import { generatedSecret } from '../secrets/generated-secret';
 import type { SecretStore } from '../secrets/secret-store';
 import type { Db } from './db';
 import { openMssql } from './open-mssql';
@@ -12,11 +12,7 @@ export const SQLITE_KEY_SECRET = 'sqlite-db-key';
 async function sqliteKey(config: Config, secrets: SecretStore): Promise<{ key: string; setting: string }> {
   if (config.DB_KEY) return { key: config.DB_KEY, setting: 'DB_KEY' };
   const setting = `DB_KEY (or the secret store entry "${SQLITE_KEY_SECRET}")`;
-  const existing = await secrets.get(SQLITE_KEY_SECRET);
-  if (existing) return { key: existing, setting };
-  const created = randomBytes(32).toString('base64');
-  await secrets.set(SQLITE_KEY_SECRET, created);
-  return { key: created, setting };
+  return { key: await generatedSecret(secrets, SQLITE_KEY_SECRET), setting };
 }
 
 export async function openDatabase(config: Config, secrets: SecretStore): Promise<Db> {

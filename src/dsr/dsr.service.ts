@@ -4,15 +4,8 @@ import type { CipherContext, Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { NotFoundError } from '../errors';
 import { subjectDigest } from '../retention/purge-runner';
+import { absenceCipherContext } from '../sync/absence-sync';
 import type { RetentionService } from '../retention/retention.service';
-
-/** Where the sync writes a day's absence minutes; the AAD binds the value to this exact row. */
-export const dailyFactCipher = (tenantId: string, personId: string, date: string): CipherContext => ({
-  tenantId,
-  table: 'daily_facts',
-  column: 'absence_minutes_enc',
-  rowId: `${personId}|${date}`,
-});
 
 export const absenceCipher = (tenantId: string, absenceId: string): CipherContext => ({
   tenantId,
@@ -81,7 +74,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
       const dailyFacts = await Promise.all(
         facts.map(async (f) => ({
           ...withoutKeys(f, ['tenant_id', 'erp_person_id', 'absence_minutes_enc']),
-          absence_minutes: f.absence_minutes_enc === null ? null : await envelope.decryptNumber(dailyFactCipher(tenantId, personId, f.date), f.absence_minutes_enc),
+          absence_minutes: f.absence_minutes_enc === null ? null : await envelope.decryptNumber(absenceCipherContext(tenantId, personId, f.date), f.absence_minutes_enc),
         })),
       );
       const absenceRows = await k.selectFrom('absences').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).execute();

@@ -1,6 +1,6 @@
-import { DateTime } from 'luxon';
 import type { ErpUser, ErpWorkContract } from '../../integrations/severa/erp-client';
 import { upsert } from '../db/upsert';
+import { isPastRetention } from '../retention/retention-rule';
 import type { SyncRun } from './context';
 
 export const workdaysToMask = (days: number[]): number => days.reduce((mask, d) => mask | (1 << (d - 1)), 0);
@@ -19,14 +19,14 @@ function employment(contracts: ErpWorkContract[]): { start: string | null; end: 
  * a sync cannot bring back what the retention purge removed; restricted people keep their row but
  * get no new data.
  */
-export async function syncPeople(run: SyncRun, opts: { retentionHorizon: string; restricted: Set<string> }): Promise<void> {
+export async function syncPeople(run: SyncRun, opts: { today: string; retentionMonths: number; restricted: Set<string> }): Promise<void> {
   const { db, erp, tenantId, stamp } = run;
   for await (const page of erp.users()) {
     const kept: { user: ErpUser; contracts: ErpWorkContract[] }[] = [];
     for (const user of page) {
       const contracts = await erp.workContracts(user.id);
       const { end } = employment(contracts);
-      if (end !== null && end < opts.retentionHorizon) continue;
+      if (end !== null && isPastRetention(end, opts.today, opts.retentionMonths)) continue;
       kept.push({ user, contracts });
     }
     await db.kysely.transaction().execute(async (trx) => {
@@ -83,9 +83,4 @@ export async function syncPeople(run: SyncRun, opts: { retentionHorizon: string;
       );
     }
   }
-}
-
-/** The first local date whose data is still kept for an ended employment. */
-export function retentionHorizon(today: string, zone: string, months: number): string {
-  return DateTime.fromISO(today, { zone }).minus({ months }).toISODate() as string;
 }

@@ -7,7 +7,7 @@ import { createWorkCalendar } from '../insights/calendar';
 import type { Logger } from '../logging/logger';
 import { syncAbsences } from './absence-sync';
 import { emptyCounters, type SyncCounters, type SyncRun } from './context';
-import { retentionHorizon, syncPeople } from './people-sync';
+import { syncPeople } from './people-sync';
 import { syncProjects } from './project-sync';
 import { createSyncStateRepo } from './sync-state.repo';
 import { applyDeletedWorkHours, readWorkHours, sweepUnseen } from './work-hours-sync';
@@ -73,7 +73,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         ).map((r) => r.erp_person_id),
       );
 
-      await syncPeople(run, { retentionHorizon: retentionHorizon(today, tenant.timezone, options.personRetentionMonths), restricted });
+      await syncPeople(run, { today, retentionMonths: options.personRetentionMonths, restricted });
 
       const watermark = await state.watermark(tenant.id, 'workhours');
       if (watermark === null) {

@@ -9,6 +9,9 @@ import { createMemoryLogger } from './memory-logger';
 import { createMemorySecretStore } from './memory-secret-store';
 import { createTestDb } from './test-db';
 import { createFakePorts } from './web-ports';
+import { createPreferencesService } from '../../src/email/preferences.service';
+import { createTokenSigner } from '../../src/email/unsubscribe-token';
+import { createEmployeeRouter } from '../../src/web/employee.routes';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
 export const plainCipher: SecretCipher = {
@@ -25,6 +28,7 @@ export interface TestServer {
   db: Db;
   clock: ReturnType<typeof fixedClock>;
   ports: ReturnType<typeof createFakePorts>;
+  signer: ReturnType<typeof createTokenSigner>;
   secrets: ReturnType<typeof createMemorySecretStore>;
   close(): Promise<void>;
 }
@@ -35,13 +39,16 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
   const clock = fixedClock(new Date('2026-03-02T08:00:00.000Z'));
   const secrets = createMemorySecretStore();
   const ports = createFakePorts();
+  const audit = createAuditLog({ db, clock });
+  const signer = createTokenSigner({ secret: Buffer.alloc(32, 9), clock });
   const app = createApp({
     db,
     clock,
     logger: createMemoryLogger(),
     secrets,
-    audit: createAuditLog({ db, clock }),
+    audit,
     cipher: plainCipher,
+    employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
     ssrf: { checkUrl: async (u) => { if (!u.startsWith('http')) throw new (await import('../../src/errors')).ValidationError('ERP base URL is not a valid URL'); } },
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
     jobs: options.jobs ?? ports.jobs,
@@ -62,6 +69,7 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
     db,
     clock,
     ports,
+    signer,
     secrets,
     close: async () => {
       server.closeAllConnections();

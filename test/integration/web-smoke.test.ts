@@ -24,3 +24,22 @@ test('health, staff pages and admin pages render', async () => {
     expect([p, res.status]).toEqual([p, 200]);
   }
 });
+
+test('one-click unsubscribe works through the full app without a session or CSRF token', async () => {
+  const tenantId = await createTenant(server, 'Unsub Oy');
+  await server.db.kysely
+    .insertInto('people')
+    .values({ tenant_id: tenantId, erp_person_id: 'p-1', employment_start: null, employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, updated_at: '2026-03-01T00:00:00.000Z' })
+    .execute();
+  const token = server.signer.sign({ tenantId, personId: 'p-1', purpose: 'unsubscribe', ttlDays: 30 });
+  const res = await fetch(`${server.url}/u/${token}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: 'List-Unsubscribe=One-Click',
+  });
+  expect(res.status).toBe(200);
+  const pref = await server.db.kysely.selectFrom('email_preferences').selectAll().where('erp_person_id', '=', 'p-1').executeTakeFirst();
+  expect(pref?.frequency).toBe('off');
+  const forged = await fetch(`${server.url}/u/${token.slice(0, -2)}xx`, { method: 'POST' });
+  expect(forged.status).toBe(400);
+});

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { fixedClock } from '../../src/clock';
 import { initialMigration } from '../../src/db/migrations/001-initial';
@@ -15,7 +16,7 @@ const NOW = '2026-11-26T05:00:00.000Z';
 describe('repository queries compiled for SQL Server', () => {
   it('creates the schema with SQL Server types', async () => {
     const db = createMssqlRecorder();
-    await initialMigration('mssql').up(db.kysely);
+    await initialMigration('mssql').up(db.kysely as unknown as Kysely<unknown>);
     const ddl = db.statements.map((s) => s.sql).join(';\n');
     expect(ddl).toContain('create table "tenants"');
     expect(ddl).toContain('"settings_json" nvarchar(max) not null');

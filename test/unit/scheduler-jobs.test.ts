@@ -26,7 +26,15 @@ describe('registered jobs', () => {
     const dataKeys = createKyselyDataKeyRepo(db.kysely);
     const envelope = createEnvelope({ keys, repo: dataKeys, clock });
     const purgeCalls: number[] = [];
+    const unused = async (): Promise<never> => {
+      throw new Error('the pipeline is not part of this test');
+    };
     const deps: JobDeps = {
+      tenants: { get: unused },
+      sync: { syncTenant: unused },
+      insights: { computeForTenant: unused },
+      delivery: { deliverPeriod: unused },
+      erpFor: unused,
       envelope,
       dataKeys,
       clock,
@@ -41,10 +49,13 @@ describe('registered jobs', () => {
     return { deps, envelope, dataKeys, keys, purgeCalls };
   }
 
-  it('are all global jobs with valid slots and unique names', () => {
-    expect(createAppJobRegistry().names()).toEqual(['retention-purge', 'key-rotation']);
+  it('are the per-tenant pipeline and the global jobs, with valid slots and unique names', () => {
+    expect(createAppJobRegistry().names()).toEqual(['sync', 'insights', 'deliver', 'retention-purge', 'key-rotation']);
     const at = new Date('2026-11-30T03:30:00.000Z');
     expect(allJobs.map((j) => [j.scope, j.slotFor(at, 'UTC')])).toEqual([
+      ['tenant', '2026-11-30'],
+      ['tenant', '2026-11-30'],
+      ['tenant', '2026-W49'],
       ['global', '2026-11-30'],
       ['global', '2026-11'],
     ]);
