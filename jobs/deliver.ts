@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { deliveryTenant } from '../src/email/delivery-tenant';
 import { lastCompletedWeek } from '../src/insights/dates';
 import type { JobDefinition, ScheduleTenant } from '../src/scheduler/job-definition';
 import { weeklySlot } from '../src/scheduler/slots';
@@ -27,11 +28,7 @@ export const deliverJob: JobDefinition<PipelineDeps> = {
     const today = DateTime.fromJSDate(deps.clock.now(), { zone: tenant.timezone }).toISODate() as string;
     const period = lastCompletedWeek(today, tenant.timezone).week;
     const erp = await deps.erpFor(tenant.id);
-    const result = await deps.delivery.deliverPeriod({
-      tenant: { id: tenant.id, displayName: tenant.displayName, timezone: tenant.timezone, defaultLanguage: tenant.settings.defaultLanguage },
-      period,
-      erp,
-    });
+    const result = await deps.delivery.deliverPeriod({ tenant: deliveryTenant(tenant), period, erp });
     ctx.count('emails', result.sent);
     ctx.count('failed', result.failed);
     ctx.count('unknown', result.unknown);

@@ -1,27 +1,18 @@
 /**
- * The command line, and the only place that picks real implementations:
- *   serve | demo | migrate | run-job <name> [--tenant id] | simulate
+ * The command line, and the only place that picks real implementations (through src/runtime.ts):
+ *   serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <u> | simulate
  */
+import { hostname } from 'node:os';
 import dotenv from 'dotenv';
 import { runSimulatorCli } from '../integrations/erp-simulator';
-import { deliverJob } from '../jobs/deliver';
-import { insightsJob } from '../jobs/insights';
-import type { PipelineDeps } from '../jobs/pipeline-deps';
-import { syncJob } from '../jobs/sync';
 import { runDemo } from './cli/demo';
+import { runJobNow } from './cli/run-job';
+import { serve } from './cli/serve';
 import { loadConfig, type Config } from './config';
 import { ConfigError } from './errors';
 import { createLogger } from './logging/create-logger';
 import { createRuntime, type Runtime } from './runtime';
-import type { JobDefinition } from './scheduler/job-definition';
-
-function pipelineJobs(): JobDefinition<PipelineDeps>[] {
-  return [syncJob, insightsJob, deliverJob];
-}
-
-function pipelineDeps(rt: Runtime): PipelineDeps {
-  return { tenants: rt.tenants, sync: rt.sync, insights: rt.insights, delivery: rt.delivery, clock: rt.clock, erpFor: rt.erpFor };
-}
+import { createUsersService } from './auth/users.service';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
@@ -38,7 +29,13 @@ async function withRuntime(config: Config, fn: (rt: Runtime) => Promise<void>): 
   }
 }
 
-const usage = 'usage: main <serve|demo|migrate|run-job <name> [--tenant id]|simulate> [options]';
+async function serveUntilStopped(rt: Runtime): Promise<void> {
+  const { stopped } = await serve(rt, `${hostname()}-${process.pid}`);
+  rt.logger.info('listening', { url: rt.config.PUBLIC_BASE_URL, jobs: rt.config.JOBS_ENABLED });
+  await stopped;
+}
+
+const usage = 'usage: main <serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <name> | simulate>';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -50,11 +47,34 @@ async function main(argv: string[]): Promise<void> {
       return withRuntime(config, async (rt) => {
         console.log(`Database is at the latest schema (${rt.db.dialect}).`);
       });
-    case 'demo':
+    case 'serve':
+      return withRuntime(config, serveUntilStopped);
+    case 'demo': {
+      const keepServing = args.includes('--serve');
       // The simulator is local, so the demo may read it faster than the conservative default for real ERPs.
-      return withRuntime({ ...config, ERP_REQUESTS_PER_SECOND: 200, LOG_LEVEL: args.includes('--verbose') ? config.LOG_LEVEL : 'warn' }, (rt) =>
-        runDemo(rt, pipelineJobs(), pipelineDeps(rt), { employees: Number(flag(args, 'employees') ?? 50) }),
-      );
+      const demoConfig = { ...config, ERP_REQUESTS_PER_SECOND: 200, LOG_LEVEL: args.includes('--verbose') ? config.LOG_LEVEL : 'warn' };
+      return withRuntime(demoConfig, async (rt) => {
+        await runDemo(rt, { employees: Number(flag(args, 'employees') ?? 50), keepSimulator: keepServing });
+        if (keepServing) await serveUntilStopped(rt);
+      });
+    }
+    case 'run-job': {
+      const job = args[0];
+      if (!job || job.startsWith('--')) throw new ConfigError(['run-job: name the job, e.g. run-job sync --tenant <id>']);
+      return withRuntime(config, (rt) => runJobNow(rt, job, flag(args, 'tenant') ?? null));
+    }
+    case 'create-staff': {
+      const username = flag(args, 'username');
+      if (!username) throw new ConfigError(['create-staff: --username is required']);
+      return withRuntime(config, async (rt) => {
+        const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope }).createStaffUser(username);
+        await rt.audit.record({ actor: { type: 'system', id: null }, tenantId: null, action: 'staff.created', object: { type: 'user', id: created.userId } });
+        console.log(`Staff account created. Shown once — store them now:`);
+        console.log(`  initial password: ${created.initialPassword}`);
+        console.log(`  TOTP secret:      ${created.enrolment.secret}`);
+        console.log(`  TOTP URI:         ${created.enrolment.otpauthUri}`);
+      });
+    }
     default:
       console.error(usage);
       process.exitCode = 2;
@@ -62,10 +82,6 @@ async function main(argv: string[]): Promise<void> {
 }
 
 main(process.argv.slice(2)).catch((err: unknown) => {
-  if (err instanceof ConfigError) {
-    console.error(err.message);
-  } else {
-    console.error(err instanceof Error ? `${err.name}: ${err.message}` : String(err));
-  }
+  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? `${err.name}: ${err.message}` : String(err));
   process.exitCode = 1;
 });

@@ -29,6 +29,15 @@ import { createInsightEmailRenderer } from './email/render';
 import type { EmailTransport } from './email/transport';
 import { createTokenSigner, type TokenSigner } from './email/unsubscribe-token';
 import { generatedSecret } from './secrets/generated-secret';
+import { allJobs, type JobDeps } from '../jobs';
+import { createAuditLog, type AuditLog } from './audit/audit.service';
+import { createDsrService, type DsrService } from './dsr/dsr.service';
+import { createPreferencesService, type PreferencesService } from './email/preferences.service';
+import { createRetentionService, type RetentionService } from './retention/retention.service';
+import { createJobControl, type JobControl } from './scheduler/job-control';
+import type { JobRegistry } from './scheduler/job-definition';
+import { createJobRegistry } from './scheduler/job-registry';
+import { createWorker, type Worker } from './scheduler/worker';
 
 export interface Runtime {
   config: Config;
@@ -43,6 +52,13 @@ export interface Runtime {
   insights: InsightsService;
   signer: TokenSigner;
   delivery: DeliveryService;
+  audit: AuditLog;
+  retention: RetentionService;
+  dsr: DsrService;
+  preferences: PreferencesService;
+  jobs: JobRegistry<JobDeps>;
+  jobControl: JobControl;
+  createWorker(workerId: string): Worker;
   erpFor(tenantId: string): Promise<ErpClient>;
   close(): Promise<void>;
 }
@@ -107,9 +123,63 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS,
   });
 
+  const audit = createAuditLog({ db, clock });
+  const retention = createRetentionService({
+    db,
+    clock,
+    envelope,
+    secrets,
+    logger,
+    config: {
+      tenantMonths: config.TENANT_RETENTION_MONTHS,
+      personMonths: config.PERSON_RETENTION_MONTHS,
+      factsMonths: config.FACTS_RETENTION_MONTHS,
+      insightsMonths: config.INSIGHTS_RETENTION_MONTHS,
+      deliveriesMonths: config.DELIVERIES_RETENTION_MONTHS,
+      jobRunsDays: config.JOB_RUNS_RETENTION_DAYS,
+    },
+  });
+  const jobs = createJobRegistry<JobDeps>(allJobs);
+  const sync = createSyncService(
+    { db, envelope, clock, logger },
+    { backfillMonths: config.SYNC_BACKFILL_MONTHS, rereadDays: config.SYNC_REREAD_DAYS, personRetentionMonths: config.PERSON_RETENTION_MONTHS },
+  );
+  const insights = createInsightsService({ db, envelope, clock, logger });
+  const jobDeps: JobDeps = {
+    tenants,
+    sync,
+    insights,
+    delivery,
+    clock,
+    erpFor,
+    retention,
+    envelope,
+    dataKeys: createKyselyDataKeyRepo(db.kysely),
+    keyRotation: { dataKeyMaxAgeDays: 90 },
+  };
+
   return {
     config,
     signer,
+    audit,
+    retention,
+    dsr: createDsrService({ db, envelope, retention, audit, clock }),
+    preferences: createPreferencesService({ db, clock, audit }),
+    jobs,
+    jobControl: createJobControl({ db, clock, registry: jobs }),
+    createWorker: (workerId) =>
+      createWorker({
+        db,
+        clock,
+        logger,
+        jobs,
+        deps: jobDeps,
+        concurrency: config.JOB_CONCURRENCY,
+        leaseMs: config.JOB_LEASE_SECONDS * 1000,
+        pollMs: 2000,
+        maxAttempts: config.JOB_MAX_ATTEMPTS,
+        workerId,
+      }),
     delivery,
     logger,
     clock,
@@ -118,11 +188,8 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     envelope,
     ssrf,
     tenants,
-    sync: createSyncService(
-      { db, envelope, clock, logger },
-      { backfillMonths: config.SYNC_BACKFILL_MONTHS, rereadDays: config.SYNC_REREAD_DAYS, personRetentionMonths: config.PERSON_RETENTION_MONTHS },
-    ),
-    insights: createInsightsService({ db, envelope, clock, logger }),
+    sync,
+    insights,
     erpFor,
     close: () => db.close(),
   };

@@ -1,9 +1,5 @@
 import { DateTime } from 'luxon';
 import { generateCompany, startSimulator } from '../../integrations/erp-simulator';
-import { createJobRegistry } from '../scheduler/job-registry';
-import { createJobControl } from '../scheduler/job-control';
-import { createWorker } from '../scheduler/worker';
-import type { JobDefinition } from '../scheduler/job-definition';
 import type { Runtime } from '../runtime';
 import { secretName } from '../secrets/secret-store';
 
@@ -43,7 +39,7 @@ function table(rows: Record<string, string | number>[]): string {
  * `npm run demo`: the main pipeline end to end on embedded defaults — a simulated ERP on loopback, the
  * encrypted database under ./data, jobs run through the job system exactly as the scheduler would.
  */
-export async function runDemo<D>(rt: Runtime, jobs: JobDefinition<D>[], deps: D, options: { employees: number }): Promise<void> {
+export async function runDemo(rt: Runtime, options: { employees: number; keepSimulator: boolean }): Promise<string> {
   const endDate = DateTime.now().setZone(rt.config.DEFAULT_TIMEZONE).minus({ days: 1 }).toISODate() as string;
   const company = generateCompany({ seed: 42, employees: options.employees, months: 13, endDate });
   const sim = await startSimulator({ company, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
@@ -52,26 +48,13 @@ export async function runDemo<D>(rt: Runtime, jobs: JobDefinition<D>[], deps: D,
     const tenantId = await demoTenant(rt, sim.url);
     console.log(`Demo tenant ${tenantId} (database ${rt.config.DB_KIND === 'sqlite' ? rt.config.SQLITE_FILE : rt.config.MSSQL_DATABASE})`);
 
-    const registry = createJobRegistry(jobs);
-    const control = createJobControl({ db: rt.db, clock: rt.clock, registry });
-    const worker = createWorker({
-      db: rt.db,
-      clock: rt.clock,
-      logger: rt.logger,
-      jobs: registry,
-      deps,
-      concurrency: 1,
-      leaseMs: rt.config.JOB_LEASE_SECONDS * 1000,
-      pollMs: 1000,
-      maxAttempts: rt.config.JOB_MAX_ATTEMPTS,
-      workerId: 'demo',
-    });
+    const worker = rt.createWorker('demo');
     const runIds: string[] = [];
-    for (const job of jobs.filter((j) => j.scope === 'tenant').map((j) => j.name)) {
-      runIds.push((await control.enqueueNow(job, tenantId)).id);
+    for (const job of ['sync', 'insights', 'deliver']) {
+      runIds.push((await rt.jobControl.enqueueNow(job, tenantId)).id);
       await worker.runOnce();
     }
-    const runs = await Promise.all(runIds.map((id) => control.get(id)));
+    const runs = await Promise.all(runIds.map((id) => rt.jobControl.get(id)));
     console.log('\nJob runs');
     console.log(
       table(
@@ -100,7 +83,8 @@ export async function runDemo<D>(rt: Runtime, jobs: JobDefinition<D>[], deps: D,
     }
     const failed = runs.filter((r) => r?.state !== 'succeeded');
     if (failed.length > 0) process.exitCode = 1;
+    return tenantId;
   } finally {
-    await sim.close();
+    if (!options.keepSimulator) await sim.close();
   }
 }
