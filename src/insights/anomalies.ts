@@ -84,23 +84,32 @@ function shareDrop(t: PersonTimeline, ctx: InsightContext): Insight | null {
   });
 }
 
+export interface DayAnomaly {
+  /** Local date 'YYYY-MM-DD'. */
+  date: string;
+  /** AnomalyReason bits, never 0. */
+  reasons: number;
+  recordedMinutes: number;
+  /** Median of the usual workdays the days were scored against; 0 without any. */
+  usualMinutes: number;
+  /** Modified z-score of the day's total; null when the day is not a usual workday or there is no scale. */
+  score: number | null;
+}
+
 /**
- * One insight per day of the period with something odd (reasons combined in a bit set), plus one dated
- * on the period's last day for a billable-share drop; for that one `score` is the drop in share (0..1)
- * and `usualMinutes` the usual weekly total. Severity: warning when a day is over the daily maximum or
- * has hours on a full absence day (both usually a recording error that affects pay or leave), notice
- * otherwise.
+ * The odd days between table indices from and to (inclusive). Totals are scored against the person's
+ * usual workdays in the ANOMALY_BASELINE_WEEKS before `from`, so a run over one week judges it by
+ * what came before it and never by itself.
  */
-export function anomalyInsights(t: PersonTimeline, ctx: InsightContext): Insight[] {
-  const { startIndex, endIndex } = ctx.period;
+export function dayAnomalies(t: PersonTimeline, ctx: InsightContext, from: number, to: number): DayAnomaly[] {
   const baseline: number[] = [];
-  for (let i = Math.max(0, startIndex - 7 * ANOMALY_BASELINE_WEEKS); i < startIndex; i++) {
+  for (let i = Math.max(0, from - 7 * ANOMALY_BASELINE_WEEKS); i < from; i++) {
     if (isUsualWorkday(t, ctx, i)) baseline.push(t.recorded[i] as number);
   }
   const scorer = baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline) : null;
-  const usual = baseline.length > 0 ? median(baseline) : 0;
-  const out: Insight[] = [];
-  for (let i = startIndex; i <= endIndex; i++) {
+  const usualMinutes = baseline.length > 0 ? median(baseline) : 0;
+  const out: DayAnomaly[] = [];
+  for (let i = Math.max(0, from); i <= to; i++) {
     const recorded = t.recorded[i] as number;
     if (recorded === 0 && t.entries[i] === 0) continue;
     let reasons = 0;
@@ -109,18 +118,29 @@ export function anomalyInsights(t: PersonTimeline, ctx: InsightContext): Insight
     if (recorded > ctx.settings.dailyMaximumMinutes) reasons |= AnomalyReason.overDailyMaximum;
     const score = scorer && isUsualWorkday(t, ctx, i) ? scorer(recorded) : null;
     if (score !== null && Math.abs(score) > MODIFIED_Z_THRESHOLD) reasons |= AnomalyReason.unusualTotal;
-    if (reasons === 0) continue;
-    const serious = AnomalyReason.overDailyMaximum | AnomalyReason.onAbsenceDay;
-    out.push(
-      record(t, ctx, reasons & serious ? 'warning' : 'notice', {
-        date: toYmd(ctx.table.dates[i] as string),
-        reasons,
-        recordedMinutes: Math.round(recorded),
-        usualMinutes: Math.round(usual),
-        score: round2(score ?? 0),
-      }),
-    );
+    if (reasons !== 0) out.push({ date: ctx.table.dates[i] as string, reasons, recordedMinutes: recorded, usualMinutes, score });
   }
+  return out;
+}
+
+/**
+ * One insight per day of the period with something odd (reasons combined in a bit set), plus one dated
+ * on the period's last day for a billable-share drop; for that one `score` is the drop in share (0..1)
+ * and `usualMinutes` the usual weekly total. Severity: warning when a day is over the daily maximum or
+ * has hours on a full absence day (both usually a recording error that affects pay or leave), notice
+ * otherwise.
+ */
+export function anomalyInsights(t: PersonTimeline, ctx: InsightContext): Insight[] {
+  const serious = AnomalyReason.overDailyMaximum | AnomalyReason.onAbsenceDay;
+  const out = dayAnomalies(t, ctx, ctx.period.startIndex, ctx.period.endIndex).map((d) =>
+    record(t, ctx, d.reasons & serious ? 'warning' : 'notice', {
+      date: toYmd(d.date),
+      reasons: d.reasons,
+      recordedMinutes: Math.round(d.recordedMinutes),
+      usualMinutes: Math.round(d.usualMinutes),
+      score: round2(d.score ?? 0),
+    }),
+  );
   const drop = shareDrop(t, ctx);
   if (drop) out.push(drop);
   return out;

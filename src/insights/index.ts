@@ -2,6 +2,10 @@
 export { computeInsights, type ComputeInsightsInput } from './engine';
 export { createWorkCalendar, expectedMinutes, type WorkCalendar, type WorkCalendarOptions } from './calendar';
 export { lastCompletedWeek } from './dates';
+export { createInsightContext, type InsightContext } from './context';
+export { buildTimeline, type DayTable, type PersonTimeline } from './timeline';
+export { missingWorkdays } from './missing-hours';
+export { dayAnomalies, MODIFIED_Z_THRESHOLD, type DayAnomaly } from './anomalies';
 export {
   ALL_INSIGHT_KINDS,
   assertValidSettings,

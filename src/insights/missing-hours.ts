@@ -13,19 +13,26 @@ export interface RangeTotals {
 }
 
 /**
- * Expected = contract minutes on workdays after holidays, minus absence (a partial absence lowers what
- * is expected, a full one removes the day). A missing day is such a day with something still expected
- * and nothing at all recorded.
+ * A missing workday: something still expected after holidays and absence (a partial absence lowers
+ * what is expected, a full one removes the day) and nothing at all recorded, not even a zero-minute
+ * entry. Returns the local dates between table indices from and to, inclusive.
  */
-export function missingHoursTotals(t: PersonTimeline, ctx: InsightContext, from: number, to: number): RangeTotals {
-  const out: RangeTotals = { expected: 0, recorded: 0, missingDays: [] };
+export function missingWorkdays(t: PersonTimeline, ctx: InsightContext, from: number, to: number): string[] {
+  const out: string[] = [];
   for (let i = Math.max(0, from); i <= to; i++) {
-    const available = availableOn(t, i);
-    out.expected += available;
-    out.recorded += t.recorded[i] as number;
-    if (available > 0 && !fullyAbsentOn(t, i) && t.recorded[i] === 0 && t.entries[i] === 0) {
-      out.missingDays.push(toYmd(ctx.table.dates[i] as string));
+    if (availableOn(t, i) > 0 && !fullyAbsentOn(t, i) && t.recorded[i] === 0 && t.entries[i] === 0) {
+      out.push(ctx.table.dates[i] as string);
     }
+  }
+  return out;
+}
+
+/** Expected = contract minutes on workdays after holidays, minus absence; missing days as above. */
+export function missingHoursTotals(t: PersonTimeline, ctx: InsightContext, from: number, to: number): RangeTotals {
+  const out: RangeTotals = { expected: 0, recorded: 0, missingDays: missingWorkdays(t, ctx, from, to).map(toYmd) };
+  for (let i = Math.max(0, from); i <= to; i++) {
+    out.expected += availableOn(t, i);
+    out.recorded += t.recorded[i] as number;
   }
   return out;
 }
