@@ -14,6 +14,21 @@ export const absenceCipher = (tenantId: string, absenceId: string): CipherContex
   rowId: absenceId,
 });
 
+/** Audit action names for data subject requests; the audit log and its readers depend on these. */
+export const DSR_AUDIT_ACTIONS = {
+  export: 'dsr.exported',
+  erase: 'dsr.erased',
+  restrict: 'dsr.restricted',
+  unrestrict: 'dsr.unrestricted',
+} as const;
+
+/** Who asked, from where: recorded once, by the service, with the request that carried it. */
+export interface DsrRequester {
+  actor: AuditActor;
+  ip?: string | null;
+  requestId?: string | null;
+}
+
 export interface DsrDeps {
   db: Db;
   envelope: Pick<Envelope, 'decrypt' | 'decryptNumber'>;
@@ -41,11 +56,11 @@ export interface PersonExport {
 }
 
 export interface DsrService {
-  exportPerson(tenantId: string, personId: string, actor: AuditActor): Promise<PersonExport>;
+  exportPerson(tenantId: string, personId: string, by: DsrRequester): Promise<PersonExport>;
   /** The retention purge path with reason 'erasure'; returns the purge record. */
-  erasePerson(tenantId: string, personId: string, actor: AuditActor): Promise<{ purgeId: string; counts: Record<string, number> }>;
+  erasePerson(tenantId: string, personId: string, by: DsrRequester): Promise<{ purgeId: string; counts: Record<string, number> }>;
   /** Restricted people are skipped by sync and email; their stored data stays as it is. */
-  restrict(tenantId: string, personId: string, on: boolean, actor: AuditActor): Promise<void>;
+  restrict(tenantId: string, personId: string, on: boolean, by: DsrRequester): Promise<void>;
 }
 
 function withoutKeys<T extends Record<string, unknown>>(row: T, keys: string[]): Record<string, unknown> {
@@ -60,9 +75,10 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
     if (!row) throw new NotFoundError('Person not found');
     return row;
   };
+  const requester = (by: DsrRequester) => ({ actor: by.actor, ip: by.ip ?? null, requestId: by.requestId ?? null });
 
   return {
-    async exportPerson(tenantId, personId, actor) {
+    async exportPerson(tenantId, personId, by) {
       const row = await person(tenantId, personId);
       const facts = await k
         .selectFrom('daily_facts')
@@ -107,30 +123,30 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
         managedProjects: projects.map((p) => withoutKeys(p, ['tenant_id'])),
       };
       await audit.record({
-        actor,
+        ...requester(by),
         tenantId,
-        action: 'person.export',
+        action: DSR_AUDIT_ACTIONS.export,
         object: { type: 'person', id: personId },
         details: { dailyFacts: dailyFacts.length, absences: absences.length, insights: insights.length },
       });
       return result;
     },
 
-    async erasePerson(tenantId, personId, actor) {
+    async erasePerson(tenantId, personId, by) {
       await person(tenantId, personId);
       const result = await retention.purgePerson(tenantId, personId, 'erasure');
       // The audit trail names the erased person the way the purge record does: by digest.
       await audit.record({
-        actor,
+        ...requester(by),
         tenantId,
-        action: 'person.erase',
+        action: DSR_AUDIT_ACTIONS.erase,
         object: { type: 'person', id: subjectDigest(tenantId, personId) },
         details: { purgeId: result.recordId, rows: Object.values(result.counts).reduce((a, b) => a + b, 0) },
       });
       return { purgeId: result.recordId, counts: result.counts };
     },
 
-    async restrict(tenantId, personId, on, actor) {
+    async restrict(tenantId, personId, on, by) {
       await person(tenantId, personId);
       await k
         .updateTable('people')
@@ -138,7 +154,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
         .where('tenant_id', '=', tenantId)
         .where('erp_person_id', '=', personId)
         .execute();
-      await audit.record({ actor, tenantId, action: on ? 'person.restrict' : 'person.unrestrict', object: { type: 'person', id: personId } });
+      await audit.record({ ...requester(by), tenantId, action: on ? DSR_AUDIT_ACTIONS.restrict : DSR_AUDIT_ACTIONS.unrestrict, object: { type: 'person', id: personId } });
     },
   };
 }

@@ -3,7 +3,7 @@ import type { AuditLog } from '../audit/audit.service';
 import type { ApiKeyService } from '../auth/api-keys';
 import { requireAdmin, sessionUser } from '../auth/middleware';
 import { NotFoundError, ValidationError } from '../errors';
-import { adminTenant, field, param, type Audit } from './context';
+import { adminTenant, field, param, requestedBy, type Audit } from './context';
 import type { DsrPort, EmailPreviewPort } from './ports';
 import type { ReadModels } from './read-models';
 
@@ -65,22 +65,18 @@ export function adminDataRoutes(deps: Deps): Router {
       if (err instanceof NotFoundError || err instanceof ValidationError) return res.status(err.status).render('admin/dsr.njk', { issues: [err.message] });
       throw err;
     }
-    const object = { type: 'person', id: personId };
     if (action === 'export') {
-      const data = await dsr.exportPerson(tenantId, personId);
-      await audit(req, { tenantId, action: 'dsr.exported', object });
+      const data = await dsr.exportPerson(tenantId, personId, requestedBy(req));
       res.set('Content-Disposition', `attachment; filename="person-${personId}.json"`);
       return res.type('json').send(JSON.stringify(data, null, 2));
     }
     if (action === 'erase') {
       if (field(req.body, 'confirm') !== personId) return res.status(400).render('admin/dsr.njk', { issues: ['Type the person ID again to confirm erasure.'] });
-      const counts = await dsr.erasePerson(tenantId, personId);
-      await audit(req, { tenantId, action: 'dsr.erased', object, details: counts });
+      const { counts } = await dsr.erasePerson(tenantId, personId, requestedBy(req));
       return res.render('admin/dsr.njk', { done: `Erased the data of person ${personId}.`, counts });
     }
     if (action === 'restrict' || action === 'unrestrict') {
-      await dsr.restrict(tenantId, personId, action === 'restrict');
-      await audit(req, { tenantId, action: action === 'restrict' ? 'dsr.restricted' : 'dsr.unrestricted', object });
+      await dsr.restrict(tenantId, personId, action === 'restrict', requestedBy(req));
       return res.render('admin/dsr.njk', { done: action === 'restrict' ? `Processing of person ${personId} is restricted.` : `Restriction of person ${personId} lifted.` });
     }
     throw new ValidationError('Unknown request type');

@@ -7,7 +7,7 @@ import { tenantSettingsSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { ownPerson } from './admin-data.routes';
 import { allow } from './api-auth';
-import { param, tenantScope, type Audit } from './context';
+import { param, requestedBy, tenantScope, type Audit } from './context';
 import type { DsrPort, EmailPreviewPort, JobsPort } from './ports';
 import type { ReadModels } from './read-models';
 
@@ -88,25 +88,22 @@ export function apiAdminRoutes(deps: Deps): Router {
   router.post('/tenants/:tenantId/dsr/export', allow('admin'), async (req, res) => {
     const tenantId = await own(req);
     const personId = await ownPerson(reads, tenantId, dsrSchema.parse(req.body).personId);
-    const data = await dsr.exportPerson(tenantId, personId);
-    await audit(req, { tenantId, action: 'dsr.exported', object: { type: 'person', id: personId } });
+    const data = await dsr.exportPerson(tenantId, personId, requestedBy(req));
     res.json({ personId, data });
   });
 
   router.post('/tenants/:tenantId/dsr/erase', allow('admin'), async (req, res) => {
     const tenantId = await own(req);
     const personId = await ownPerson(reads, tenantId, dsrSchema.parse(req.body).personId);
-    const counts = await dsr.erasePerson(tenantId, personId);
-    await audit(req, { tenantId, action: 'dsr.erased', object: { type: 'person', id: personId }, details: counts });
-    res.json({ personId, counts });
+    const { purgeId, counts } = await dsr.erasePerson(tenantId, personId, requestedBy(req));
+    res.json({ personId, purgeId, counts });
   });
 
   router.post('/tenants/:tenantId/dsr/restrict', allow('admin'), async (req, res) => {
     const tenantId = await own(req);
     const body = restrictSchema.parse(req.body);
     const personId = await ownPerson(reads, tenantId, body.personId);
-    await dsr.restrict(tenantId, personId, body.restricted);
-    await audit(req, { tenantId, action: body.restricted ? 'dsr.restricted' : 'dsr.unrestricted', object: { type: 'person', id: personId } });
+    await dsr.restrict(tenantId, personId, body.restricted, requestedBy(req));
     res.json({ personId, restricted: body.restricted });
   });
 

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { AuditActor, AuditEntry, AuditLog } from '../audit/audit.service';
 import { NotFoundError } from '../errors';
+import type { RequestedBy } from './ports';
 
 export function actorOf(req: Request): AuditActor {
   if (req.auth?.kind === 'api-key') return { type: 'api-key', id: req.auth.keyId };
@@ -15,6 +16,11 @@ export function auditFor(audit: AuditLog) {
 }
 
 export type Audit = ReturnType<typeof auditFor>;
+
+/** The requester a service records in its own audit event, for actions the route does not audit itself. */
+export function requestedBy(req: Request): RequestedBy {
+  return { actor: actorOf(req), ip: req.ip ?? null, requestId: req.requestId };
+}
 
 /**
  * The tenant a request may act on: a customer admin or an API key only ever reaches its own tenant

@@ -2,6 +2,7 @@
  * Narrow interfaces over the parts of the product that other modules own. main.ts wires the real
  * scheduler, retention, DSR and email services; tests pass hand-written fakes (test/fakes/web-ports.ts).
  */
+import type { AuditActor } from '../audit/audit.service';
 
 export interface JobsPort {
   /** Queues a run of `job` ('sync' | 'insights' | 'deliver') for the tenant to start as soon as possible. */
@@ -23,11 +24,21 @@ export interface RetentionPort {
   upcoming(query: { withinDays: number }): Promise<UpcomingPurge[]>;
 }
 
-/** Data subject requests, by ERP person ID; implementations throw NotFoundError for unknown people. */
+/** Who made a request and through which HTTP request; the DSR module records it in its one audit event. */
+export interface RequestedBy {
+  actor: AuditActor;
+  ip?: string | null;
+  requestId?: string | null;
+}
+
+/**
+ * Data subject requests, by ERP person ID; implementations throw NotFoundError for unknown people and
+ * write the audit event themselves, so the routes do not record a second one.
+ */
 export interface DsrPort {
-  exportPerson(tenantId: string, personId: string): Promise<unknown>;
-  erasePerson(tenantId: string, personId: string): Promise<Record<string, number>>;
-  restrict(tenantId: string, personId: string, restricted: boolean): Promise<void>;
+  exportPerson(tenantId: string, personId: string, by: RequestedBy): Promise<unknown>;
+  erasePerson(tenantId: string, personId: string, by: RequestedBy): Promise<{ purgeId: string; counts: Record<string, number> }>;
+  restrict(tenantId: string, personId: string, restricted: boolean, by: RequestedBy): Promise<void>;
 }
 
 export interface EmailPreview {

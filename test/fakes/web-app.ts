@@ -12,6 +12,12 @@ import { createFakePorts } from './web-ports';
 import { createPreferencesService } from '../../src/email/preferences.service';
 import { createTokenSigner } from '../../src/email/unsubscribe-token';
 import { createEmployeeRouter } from '../../src/web/employee.routes';
+import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
+import { createEnvelope } from '../../src/crypto/envelope';
+import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
+import { createDsrService } from '../../src/dsr/dsr.service';
+import { createRetentionService } from '../../src/retention/retention.service';
+import type { VerifyConnection } from '../../src/web/ports';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
 export const plainCipher: SecretCipher = {
@@ -33,18 +39,27 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** The real app on 127.0.0.1 with an ephemeral port, in-memory DB and fake neighbours. */
-export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; verifyConnection?: ReturnType<typeof createFakePorts>['verifyConnection']; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
+/**
+ * The real app on 127.0.0.1 with an ephemeral port, in-memory DB and fake neighbours, except data subject
+ * requests: those run the real DSR service, so audit tests see the one event it records per request.
+ */
+export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; verifyConnection?: VerifyConnection; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
   const db = await createTestDb();
   const clock = fixedClock(new Date('2026-03-02T08:00:00.000Z'));
   const secrets = createMemorySecretStore();
   const ports = createFakePorts();
   const audit = createAuditLog({ db, clock });
   const signer = createTokenSigner({ secret: Buffer.alloc(32, 9), clock });
+  const logger = createMemoryLogger();
+  const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
+  const retention = createRetentionService({
+    db, clock, envelope, secrets, logger,
+    config: { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 },
+  });
   const app = createApp({
     db,
     clock,
-    logger: createMemoryLogger(),
+    logger,
     secrets,
     audit,
     cipher: plainCipher,
@@ -53,7 +68,7 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
     jobs: options.jobs ?? ports.jobs,
     retention: ports.retention,
-    dsr: ports.dsr,
+    dsr: createDsrService({ db, envelope, retention, audit, clock }),
     emailPreview: ports.emailPreview,
     config: { isProduction: options.isProduction ?? false, SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
     csrfSecret: Buffer.alloc(32, 7),

@@ -1,7 +1,7 @@
 import { NotFoundError } from '../../src/errors';
-import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge, VerifyConnection } from '../../src/web/ports';
+import type { EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge, VerifyConnection } from '../../src/web/ports';
 
-/** Records what the web layer asked of the scheduler, retention, DSR and email modules. */
+/** Records what the web layer asked of the scheduler, retention and email modules. */
 export function createFakePorts() {
   const calls: string[] = [];
   let runCounter = 0;
@@ -17,19 +17,6 @@ export function createFakePorts() {
   };
   const purges: UpcomingPurge[] = [];
   const retention: RetentionPort = { upcoming: async () => purges };
-  const dsr: DsrPort = {
-    async exportPerson(tenantId, personId) {
-      calls.push(`export:${tenantId}:${personId}`);
-      return { personId, days: [] };
-    },
-    async erasePerson(tenantId, personId) {
-      calls.push(`erase:${tenantId}:${personId}`);
-      return { daily_facts: 3, people: 1 };
-    },
-    async restrict(tenantId, personId, restricted) {
-      calls.push(`restrict:${tenantId}:${personId}:${restricted}`);
-    },
-  };
   const emailPreview: EmailPreviewPort = {
     async preview(tenantId, personId) {
       calls.push(`preview:${tenantId}:${personId}`);
@@ -40,5 +27,5 @@ export function createFakePorts() {
     if (clientSecret !== 'good-secret') throw new NotFoundError('The ERP refused the client ID and secret');
     return { usersSeen: 7 };
   };
-  return { calls, purges, jobs, retention, dsr, emailPreview, verifyConnection };
+  return { calls, purges, jobs, retention, emailPreview, verifyConnection };
 }

@@ -1,3 +1,4 @@
+import { subjectDigest } from '../../src/retention/purge-runner';
 import { API_OPERATIONS } from '../../src/web/openapi';
 import { startTestServer, type TestServer } from '../fakes/web-app';
 import { createTenant, createWebClient, signInAdmin, signInStaff, type WebClient } from '../fakes/web-client';
@@ -27,6 +28,7 @@ beforeAll(async () => {
   A = await createTenant(server, 'Alpha');
   const B = await createTenant(server, 'Beta');
   await person(A, 'p-a1');
+  await person(A, 'p-a2');
   await person(B, 'p-b1');
   runId = 'run-dead-a';
   await server.db.kysely.insertInto('job_runs').values({ id: runId, job: 'sync', tenant_id: A, slot: '2026-03-02', state: 'dead', attempts: 5, run_after: '2026-03-02T07:00:00.000Z', lease_owner: null, lease_expires_at: null, started_at: null, finished_at: '2026-03-02T07:05:00.000Z', duration_ms: 10, counters_json: null, checkpoint_json: null, error_class: 'UpstreamError', error_message: 'ERP answered 503', created_at: '2026-03-02T07:00:00.000Z', updated_at: '2026-03-02T07:05:00.000Z' }).execute();
@@ -64,7 +66,8 @@ const API: Case[] = [
   { method: 'GET', path: '/tenants/{A}/people/p-a1/email-preview', expect: [401, 403, 404, 200] },
   { method: 'POST', path: '/tenants/{A}/dsr/export', body: { personId: 'p-a1' }, expect: [401, 403, 404, 200] },
   { method: 'POST', path: '/tenants/{A}/dsr/restrict', body: { personId: 'p-a1', restricted: true }, expect: [401, 403, 404, 200] },
-  { method: 'POST', path: '/tenants/{A}/dsr/erase', body: { personId: 'p-a1' }, expect: [401, 403, 404, 200] },
+  // A person of its own: the erasure is real, and later cases still need p-a1.
+  { method: 'POST', path: '/tenants/{A}/dsr/erase', body: { personId: 'p-a2' }, expect: [401, 403, 404, 200] },
   { method: 'GET', path: '/tenants/{A}/api-keys', expect: [401, 403, 404, 200] },
   { method: 'POST', path: '/tenants/{A}/api-keys', expect: [401, 403, 404, 201] },
   { method: 'DELETE', path: '/tenants/{A}/api-keys/{key}', expect: [401, 403, 404, 204] },
@@ -144,8 +147,13 @@ test('admin actions are audited with actor, tenant, IP and request ID and no per
   const rows = await server.db.kysely.selectFrom('audit_events').selectAll().where('tenant_id', '=', A).execute();
   const actions = new Set(rows.map((r) => r.action));
   for (const a of ['connector.saved', 'connector.revoked', 'settings.updated', 'dsr.exported', 'dsr.erased', 'dsr.restricted', 'api-key.created', 'api-key.revoked', 'job.enqueued', 'email.previewed']) expect(actions).toContain(a);
-  const erased = rows.find((r) => r.action === 'dsr.erased');
-  expect(erased).toMatchObject({ actor_type: 'admin', object_type: 'person', object_id: 'p-a1', ip: expect.stringContaining('127.0.0.1') });
-  expect(erased?.request_id).toMatch(/^[0-9a-f-]{36}$/);
+  // One event per successful request (API + page for export and restrict, API for erase); refused calls leave none.
+  const dsrEvents = rows.filter((r) => r.action.startsWith('dsr.'));
+  expect(dsrEvents.map((r) => r.action).sort()).toEqual(['dsr.erased', 'dsr.exported', 'dsr.exported', 'dsr.restricted', 'dsr.restricted']);
+  for (const e of dsrEvents) expect(e).toMatchObject({ actor_type: 'admin', tenant_id: A, object_type: 'person', ip: expect.stringContaining('127.0.0.1'), request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) });
+  expect(new Set(dsrEvents.map((e) => e.request_id)).size).toBe(dsrEvents.length);
+  const erased = dsrEvents.find((r) => r.action === 'dsr.erased');
+  expect(erased?.object_id).toBe(subjectDigest(A, 'p-a2'));
+  expect(JSON.stringify(erased)).not.toContain('p-a2');
   expect(JSON.stringify(rows)).not.toMatch(/alpha-admin|good-secret|@/);
 });

@@ -4,7 +4,8 @@ import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
-import { absenceCipher, createDsrService, type DsrService } from '../../src/dsr/dsr.service';
+import { absenceCipher, createDsrService, DSR_AUDIT_ACTIONS, type DsrService } from '../../src/dsr/dsr.service';
+import type { DsrPort } from '../../src/web/ports';
 import { absenceCipherContext as dailyFactCipher } from '../../src/sync/absence-sync';
 import { NotFoundError } from '../../src/errors';
 import { subjectDigest } from '../../src/retention/purge-runner';
@@ -14,7 +15,9 @@ import { createMemorySecretStore } from '../fakes/memory-secret-store';
 import { createTestDb } from '../fakes/test-db';
 
 const TS = '2026-06-01T00:00:00.000Z';
-const ADMIN = { type: 'admin' as const, id: 'u-1' };
+const ADMIN = { actor: { type: 'admin' as const, id: 'u-1' }, ip: '192.0.2.7', requestId: '0b6f3c2e-1d4a-4f7e-9a51-2c9d0e8f7a10' };
+/** The web layer's port is the service itself: main.ts passes it through without an adapter of its own. */
+const asPort = (service: DsrService): DsrPort => service;
 
 async function seed(db: Db, envelope: Envelope, tenantId: string, personId: string): Promise<void> {
   const k = db.kysely;
@@ -70,7 +73,9 @@ describe('data subject requests', () => {
     expect(out.emailPreferences).toMatchObject({ frequency: 'weekly', language: 'sv' });
     expect(out.managedProjects).toEqual([expect.objectContaining({ erp_project_id: 'pr1' })]);
     expect(JSON.stringify(out)).not.toMatch(/_enc|v1\.\d+\./);
-    expect(await audit()).toEqual([expect.objectContaining({ action: 'person.export', tenant_id: 't1', object_id: 'p1', actor_id: 'u-1', details_json: '{"dailyFacts":2,"absences":1,"insights":1}' })]);
+    expect(await audit()).toEqual([
+      expect.objectContaining({ action: DSR_AUDIT_ACTIONS.export, tenant_id: 't1', object_id: 'p1', actor_type: 'admin', actor_id: 'u-1', ip: ADMIN.ip, request_id: ADMIN.requestId, details_json: '{"dailyFacts":2,"absences":1,"insights":1}' }),
+    ]);
   });
 
   it('is tenant-scoped: another tenant\'s or an unknown person is not found, and nothing is audited', async () => {
@@ -81,17 +86,24 @@ describe('data subject requests', () => {
   });
 
   it('erases a person through the purge path and audits it by digest', async () => {
-    const result = await dsr.erasePerson('t1', 'p1', ADMIN);
+    const result = await asPort(dsr).erasePerson('t1', 'p1', ADMIN);
     expect(result.counts).toMatchObject({ people: 1, daily_facts: 2, work_entries: 1, absences: 1, insights: 1, deliveries: 1, email_preferences: 1, work_contracts: 1 });
     await expect(dsr.exportPerson('t1', 'p1', ADMIN)).rejects.toBeInstanceOf(NotFoundError);
     expect((await dsr.exportPerson('t1', 'p2', ADMIN)).dailyFacts).toHaveLength(2);
     const record = await db.kysely.selectFrom('purge_records').selectAll().executeTakeFirstOrThrow();
     expect(record).toMatchObject({ id: result.purgeId, reason: 'erasure', state: 'completed', subject_id: subjectDigest('t1', 'p1') });
-    const [erase] = await audit();
-    expect(erase).toMatchObject({ action: 'person.erase', object_type: 'person', object_id: subjectDigest('t1', 'p1') });
+    const events = await audit();
+    expect(events.filter((e) => e.action === DSR_AUDIT_ACTIONS.erase)).toHaveLength(1);
+    const erase = events.find((e) => e.action === DSR_AUDIT_ACTIONS.erase);
+    expect(erase).toMatchObject({ object_type: 'person', object_id: subjectDigest('t1', 'p1'), actor_id: 'u-1', ip: ADMIN.ip, request_id: ADMIN.requestId });
     expect(JSON.stringify(erase)).not.toContain('"p1"');
     const project = await db.kysely.selectFrom('projects').select('manager_id').where('tenant_id', '=', 't1').executeTakeFirstOrThrow();
     expect(project.manager_id).toBeNull();
+  });
+
+  it('records an unknown origin as null, not as a made-up value', async () => {
+    await dsr.restrict('t1', 'p1', true, { actor: { type: 'system', id: null } });
+    expect(await audit()).toEqual([expect.objectContaining({ actor_type: 'system', ip: null, request_id: null })]);
   });
 
   it('restricts and lifts the restriction, audited each time', async () => {
@@ -100,6 +112,8 @@ describe('data subject requests', () => {
     expect((await flag()).restricted).toBe(1);
     await dsr.restrict('t1', 'p1', false, ADMIN);
     expect((await flag()).restricted).toBe(0);
-    expect((await audit()).map((e) => e.action).sort()).toEqual(['person.restrict', 'person.unrestrict']);
+    const events = await audit();
+    expect(events.map((e) => e.action).sort()).toEqual([DSR_AUDIT_ACTIONS.restrict, DSR_AUDIT_ACTIONS.unrestrict].sort());
+    for (const e of events) expect(e).toMatchObject({ actor_id: 'u-1', ip: ADMIN.ip, request_id: ADMIN.requestId });
   });
 });
