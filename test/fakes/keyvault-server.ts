@@ -8,7 +8,9 @@ import path from 'node:path';
 
 /**
  * A local HTTPS stand-in for the Azure Key Vault secrets API (the subset SecretClient uses for
- * get/set/delete/purge), including the bearer challenge the SDK expects on its first request.
+ * get/set/delete/purge/recover), including the bearer challenge the SDK expects on its first request.
+ * Error bodies are the service's: a name held by a soft-deleted copy answers 409 with inner error
+ * ObjectIsDeletedButRecoverable, and with purge protection on a purge answers 403.
  */
 export interface FakeKeyVault {
   url: string;
@@ -16,11 +18,11 @@ export interface FakeKeyVault {
   ca: string;
   /** Live secrets: name → values, newest last. */
   secrets: Map<string, string[]>;
-  /** Soft-deleted secrets awaiting purge: name → values. */
+  /** Soft-deleted secrets awaiting purge or recovery: name → values. */
   deleted: Map<string, string[]>;
   requests: { method: string; path: string; authorized: boolean }[];
-  /** The next `count` authorised requests answer `status` with a Key Vault error body. */
-  failNext(status: number, count?: number): void;
+  /** The next `count` authorised requests (to `onPath` only, if given) answer `status` with a Key Vault error body. */
+  failNext(status: number, count?: number, onPath?: string): void;
   close(): Promise<void>;
 }
 
@@ -29,6 +31,8 @@ export interface FakeKeyVaultOptions {
   /** The bearer token the fake accepts. */
   token: string;
   tenantId: string;
+  /** Like a vault with enablePurgeProtection: soft-deleted secrets can be recovered but not purged. */
+  purgeProtection?: boolean;
 }
 
 /** node has no certificate generator; openssl is on the machine. Only for tests. */
@@ -53,13 +57,14 @@ export async function startFakeKeyVault(options: FakeKeyVaultOptions): Promise<F
   const secrets = new Map<string, string[]>();
   const deleted = new Map<string, string[]>();
   const requests: FakeKeyVault['requests'] = [];
-  let failures: { status: number; remaining: number } | undefined;
+  let failures: { status: number; remaining: number; onPath?: string } | undefined;
   let base = '';
+  const recoveryLevel = options.purgeProtection ? 'Recoverable' : 'Recoverable+Purgeable';
 
   const bundle = (name: string, values: string[], version = values.length) => ({
     value: values[version - 1],
     id: `${base}/secrets/${name}/${versionId(version)}`,
-    attributes: { enabled: true, created: 1767225600, updated: 1767225600, recoveryLevel: 'Recoverable+Purgeable' },
+    attributes: { enabled: true, created: 1767225600, updated: 1767225600, recoveryLevel },
   });
   const deletedBundle = (name: string, values: string[]) => ({
     ...bundle(name, values),
@@ -90,7 +95,7 @@ export async function startFakeKeyVault(options: FakeKeyVaultOptions): Promise<F
         res.end(JSON.stringify({ error: { code: 'Unauthorized', message: 'AKV10000: Request is missing a Bearer or PoP token.' } }));
         return;
       }
-      if (failures && failures.remaining > 0) {
+      if (failures && failures.remaining > 0 && (failures.onPath === undefined || failures.onPath === url.pathname)) {
         failures.remaining -= 1;
         send(failures.status, { error: { code: 'Injected', message: 'injected failure' } });
         return;
@@ -102,7 +107,13 @@ export async function startFakeKeyVault(options: FakeKeyVaultOptions): Promise<F
         const values = secrets.get(name);
         if (method === 'PUT') {
           if (deleted.has(name)) {
-            return send(409, { error: { code: 'Conflict', message: 'Secret is currently in a deleted but recoverable state' } });
+            return send(409, {
+              error: {
+                code: 'Conflict',
+                message: `Secret ${name} is currently in a deleted but recoverable state, and its name cannot be reused; in this state, the secret can only be recovered or purged.`,
+                innererror: { code: 'ObjectIsDeletedButRecoverable' },
+              },
+            });
           }
           const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { value: string };
           const next = [...(values ?? []), body.value];
@@ -124,8 +135,22 @@ export async function startFakeKeyVault(options: FakeKeyVaultOptions): Promise<F
       if (collection === 'deletedsecrets') {
         const values = deleted.get(name);
         if (!values) return notFound('DeletedSecret');
-        if (method === 'GET') return send(200, deletedBundle(name, values));
-        if (method === 'DELETE') {
+        if (method === 'GET' && !version) return send(200, deletedBundle(name, values));
+        if (method === 'POST' && version === 'recover') {
+          deleted.delete(name);
+          secrets.set(name, values);
+          return send(200, bundle(name, values));
+        }
+        if (method === 'DELETE' && !version) {
+          if (options.purgeProtection) {
+            return send(403, {
+              error: {
+                code: 'Forbidden',
+                message: 'Operation "purge" is not allowed because purge protection is enabled for this vault. Key Vault service will automatically purge it after the retention period has passed.',
+                innererror: { code: 'ForbiddenByPolicy' },
+              },
+            });
+          }
           deleted.delete(name);
           return send(204);
         }
@@ -142,8 +167,8 @@ export async function startFakeKeyVault(options: FakeKeyVaultOptions): Promise<F
     secrets,
     deleted,
     requests,
-    failNext: (status, count = 1) => {
-      failures = { status, remaining: count };
+    failNext: (status, count = 1, onPath) => {
+      failures = { status, remaining: count, onPath };
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

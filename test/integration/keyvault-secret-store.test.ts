@@ -5,6 +5,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { UpstreamError } from '../../src/errors';
 import { createKeyVaultSecretStore } from '../../integrations/keyvault/keyvault-secret-store';
 import { createMemoryDataKeyRepo } from '../fakes/memory-data-key-repo';
+import { createMemoryLogger } from '../fakes/memory-logger';
 import { createSelfSignedCert, startFakeKeyVault, type FakeKeyVault } from '../fakes/keyvault-server';
 
 const TOKEN = 'test-access-token';
@@ -30,11 +31,12 @@ afterEach(async () => {
   await vault.close();
 });
 
-const storeFor = (v: FakeKeyVault, cred: TokenCredential = credential) =>
+const storeFor = (v: FakeKeyVault, cred: TokenCredential = credential, logger = createMemoryLogger()) =>
   createKeyVaultSecretStore({
     vaultUrl: v.url,
     credential: cred,
     pollIntervalMs: 1,
+    logger,
     clientOptions: { disableChallengeResourceVerification: true, tlsOptions: { ca: v.ca }, retryOptions: { maxRetries: 0 } },
   });
 
@@ -72,11 +74,47 @@ describe('Key Vault secret store', () => {
     expect(await store.get('erp--t-1')).toBe('new-secret');
   });
 
+  it('without purge protection, never recovers nor warns on delete', async () => {
+    const logger = createMemoryLogger();
+    const store = storeFor(vault, credential, logger);
+    await store.set('erp--t-1', 'client-secret');
+    await store.delete('erp--t-1');
+    expect(vault.deleted.has('erp--t-1')).toBe(false);
+    expect(logger.records).toEqual([]);
+    expect(vault.requests.some((r) => r.path.endsWith('/recover'))).toBe(false);
+  });
+
   it('purges a copy left soft-deleted by an earlier, interrupted delete', async () => {
     const store = storeFor(vault);
     vault.deleted.set('erp--t-2', ['old']);
     await store.delete('erp--t-2');
     expect(vault.deleted.has('erp--t-2')).toBe(false);
+  });
+
+  it('writes over a soft-deleted copy by recovering it first; the new value is current', async () => {
+    const store = storeFor(vault);
+    vault.deleted.set('erp--t-2', ['old']);
+    await store.set('erp--t-2', 'new');
+    expect(await store.get('erp--t-2')).toBe('new');
+    expect(vault.secrets.get('erp--t-2')).toEqual(['old', 'new']);
+    expect(vault.deleted.has('erp--t-2')).toBe(false);
+  });
+
+  it('reports a conflict other than a soft-deleted copy as a retryable UpstreamError without recovering', async () => {
+    const store = storeFor(vault);
+    await store.ping();
+    vault.failNext(409);
+    await expect(store.set('erp--t-1', 'client-secret')).rejects.toMatchObject({ upstream: 'keyvault', retryable: true });
+    expect(vault.requests.some((r) => r.path.endsWith('/recover'))).toBe(false);
+    expect(vault.secrets.has('erp--t-1')).toBe(false);
+  });
+
+  it('does not count a purge denied for another reason as done', async () => {
+    const store = storeFor(vault);
+    vault.deleted.set('erp--t-3', ['old']);
+    vault.failNext(403, 1, '/deletedsecrets/erp--t-3');
+    await expect(store.delete('erp--t-3')).rejects.toMatchObject({ upstream: 'keyvault', retryable: false });
+    expect(vault.deleted.has('erp--t-3')).toBe(true);
   });
 
   it('pings successfully when the vault answers, even with no secrets', async () => {
@@ -117,5 +155,51 @@ describe('Key Vault secret store', () => {
     expect(await envelope.rewrapAll()).toEqual({ kekVersion: 2, rewrapped: 1 });
     const fresh = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets: storeFor(vault) }), repo, clock });
     expect(await fresh.decrypt(ctx, ct)).toBe('{"days":[]}');
+  });
+});
+
+describe('Key Vault secret store with purge protection', () => {
+  let protectedVault: FakeKeyVault;
+  beforeEach(async () => {
+    protectedVault = await startFakeKeyVault({ cert, token: TOKEN, tenantId: TENANT, purgeProtection: true });
+  });
+  afterEach(async () => {
+    await protectedVault.close();
+  });
+  const authorizedCalls = () => protectedVault.requests.filter((r) => r.authorized).map((r) => `${r.method} ${r.path}`);
+
+  it('counts a delete whose purge is refused as done, warns with the name only, and stays idempotent', async () => {
+    const logger = createMemoryLogger();
+    const store = storeFor(protectedVault, credential, logger);
+    await store.set('erp--t-1', 'Sup3r-Secret');
+    await expect(store.delete('erp--t-1')).resolves.toBeUndefined();
+    expect(await store.get('erp--t-1')).toBeUndefined();
+    // Azure keeps the soft-deleted copy until the retention period ends.
+    expect(protectedVault.deleted.get('erp--t-1')).toEqual(['Sup3r-Secret']);
+    expect(authorizedCalls()).toContain('DELETE /deletedsecrets/erp--t-1');
+    expect(logger.records).toEqual([
+      { level: 'warn', message: 'keyvault.purge_deferred', meta: { item: 'erp--t-1', reason: 'purge_protection' } },
+    ]);
+    expect(JSON.stringify(logger.records)).not.toContain('Sup3r-Secret');
+
+    await expect(store.delete('erp--t-1')).resolves.toBeUndefined();
+    await expect(store.delete('never-existed')).resolves.toBeUndefined();
+    expect(protectedVault.deleted.has('erp--t-1')).toBe(true);
+  });
+
+  it('sets a name again after its delete: recovers the copy, then the new value is current', async () => {
+    const store = storeFor(protectedVault);
+    await store.set('erp--t-1', 'old-secret');
+    await store.delete('erp--t-1');
+    await store.set('erp--t-1', 'new-secret');
+    expect(await store.get('erp--t-1')).toBe('new-secret');
+    expect(protectedVault.secrets.get('erp--t-1')).toEqual(['old-secret', 'new-secret']);
+    expect(protectedVault.deleted.has('erp--t-1')).toBe(false);
+    const calls = authorizedCalls();
+    const recoverAt = calls.indexOf('POST /deletedsecrets/erp--t-1/recover');
+    expect(recoverAt).toBeGreaterThan(0);
+    // One refused write, the recovery, then exactly one more write: no retry loop.
+    expect(calls.slice(recoverAt).filter((c) => c === 'PUT /secrets/erp--t-1')).toHaveLength(1);
+    expect(calls.filter((c) => c === 'PUT /secrets/erp--t-1')).toHaveLength(3);
   });
 });
