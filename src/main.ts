@@ -4,22 +4,19 @@
  */
 import { hostname } from 'node:os';
 import dotenv from 'dotenv';
-import { runSimulatorCli } from '../integrations/erp-simulator';
-import { runDemo } from './cli/demo';
-import { runJobNow } from './cli/run-job';
-import { serve } from './cli/serve';
 import { loadConfig, type Config } from './config';
 import { ConfigError } from './errors';
 import { createLogger } from './logging/create-logger';
-import { createRuntime, type Runtime } from './runtime';
-import { createUsersService } from './auth/users.service';
+import type { Runtime } from './runtime';
 
 function flag(args: string[], name: string): string | undefined {
   const i = args.indexOf(`--${name}`);
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/** Commands load their modules on demand: `simulate` must not start the whole service's code. */
 async function withRuntime(config: Config, fn: (rt: Runtime) => Promise<void>): Promise<void> {
+  const { createRuntime } = await import('./runtime');
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
   const rt = await createRuntime(config, logger);
   try {
@@ -30,6 +27,7 @@ async function withRuntime(config: Config, fn: (rt: Runtime) => Promise<void>): 
 }
 
 async function serveUntilStopped(rt: Runtime): Promise<void> {
+  const { serve } = await import('./cli/serve');
   const { stopped } = await serve(rt, `${hostname()}-${process.pid}`);
   rt.logger.info('listening', { url: rt.config.PUBLIC_BASE_URL, jobs: rt.config.JOBS_ENABLED });
   await stopped;
@@ -39,7 +37,7 @@ const usage = 'usage: main <serve | demo [--serve] | migrate | run-job <name> [-
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
-  if (command === 'simulate') return runSimulatorCli(args);
+  if (command === 'simulate') return (await import('../integrations/erp-simulator')).runSimulatorCli(args);
   dotenv.config({ quiet: true });
   const config = loadConfig(process.env);
   switch (command) {
@@ -53,6 +51,7 @@ async function main(argv: string[]): Promise<void> {
       const keepServing = args.includes('--serve');
       // The simulator is local, so the demo may read it faster than the conservative default for real ERPs.
       const demoConfig = { ...config, ERP_REQUESTS_PER_SECOND: 200, LOG_LEVEL: args.includes('--verbose') ? config.LOG_LEVEL : 'warn' };
+      const { runDemo } = await import('./cli/demo');
       return withRuntime(demoConfig, async (rt) => {
         await runDemo(rt, { employees: Number(flag(args, 'employees') ?? 50), keepSimulator: keepServing });
         if (keepServing) await serveUntilStopped(rt);
@@ -61,11 +60,13 @@ async function main(argv: string[]): Promise<void> {
     case 'run-job': {
       const job = args[0];
       if (!job || job.startsWith('--')) throw new ConfigError(['run-job: name the job, e.g. run-job sync --tenant <id>']);
+      const { runJobNow } = await import('./cli/run-job');
       return withRuntime(config, (rt) => runJobNow(rt, job, flag(args, 'tenant') ?? null));
     }
     case 'create-staff': {
       const username = flag(args, 'username');
       if (!username) throw new ConfigError(['create-staff: --username is required']);
+      const { createUsersService } = await import('./auth/users.service');
       return withRuntime(config, async (rt) => {
         const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope }).createStaffUser(username);
         await rt.audit.record({ actor: { type: 'system', id: null }, tenantId: null, action: 'staff.created', object: { type: 'user', id: created.userId } });

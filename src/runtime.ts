@@ -63,8 +63,8 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
-export function createSecretStore(config: Config): SecretStore {
-  if (config.SECRET_STORE === 'keyvault') return createKeyVaultSecretStore({ vaultUrl: config.KEY_VAULT_URL ?? '' });
+export function createSecretStore(config: Config, logger: Logger): SecretStore {
+  if (config.SECRET_STORE === 'keyvault') return createKeyVaultSecretStore({ vaultUrl: config.KEY_VAULT_URL ?? '', logger });
   const masterKey = loadOrCreateMasterKey({ envValue: config.MASTER_KEY, file: config.MASTER_KEY_FILE, allowGenerate: !config.isProduction });
   return createLocalFileSecretStore({ file: config.SECRETS_FILE, masterKey });
 }
@@ -83,7 +83,7 @@ export interface ErpCredentialsSecret {
 }
 
 export async function createRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
-  const secrets = createSecretStore(config);
+  const secrets = createSecretStore(config, logger);
   const db = await openDatabase(config, secrets);
   await migrateToLatest(db);
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });

@@ -61,7 +61,8 @@ export function createWorkCalendar({
   }
 
   function holidayFraction(date: string): number {
-    parseLocalDate(date, timezone);
+    // info() validates the date once and caches it; parsing on every call dominated sync time.
+    info(date);
     return fractionsOf(Number(date.slice(0, 4))).get(date) ?? 0;
   }
 

@@ -5,7 +5,10 @@
 export interface SecretStore {
   get(name: string): Promise<string | undefined>;
   set(name: string, value: string): Promise<void>;
-  /** Deletes and purges (no soft-deleted copy left behind). Idempotent. */
+  /**
+   * Deletes and purges where the store allows it; a vault with purge protection keeps an unreachable
+   * soft-deleted copy until it purges it itself. Idempotent.
+   */
   delete(name: string): Promise<void>;
   /** Cheap reachability probe for /ready. */
   ping(): Promise<void>;
