@@ -38,6 +38,7 @@ import { createJobControl, type JobControl } from './scheduler/job-control';
 import type { JobRegistry } from './scheduler/job-definition';
 import { createJobRegistry } from './scheduler/job-registry';
 import { createWorker, type Worker } from './scheduler/worker';
+import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics';
 
 export interface Runtime {
   config: Config;
@@ -59,6 +60,7 @@ export interface Runtime {
   jobs: JobRegistry<JobDeps>;
   jobControl: JobControl;
   createWorker(workerId: string): Worker;
+  metrics: ServiceMetrics;
   erpFor(tenantId: string): Promise<ErpClient>;
   close(): Promise<void>;
 }
@@ -88,6 +90,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   await migrateToLatest(db);
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
   const ssrf = createSsrfGuard({ mode: config.NODE_ENV });
+  const metrics = createServiceMetrics({ db });
   const tenants = createTenantsService({ db, clock });
 
   async function erpFor(tenantId: string): Promise<ErpClient> {
@@ -107,6 +110,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
       requestTimeoutMs: config.ERP_TIMEOUT_MS,
       maxRetries: config.ERP_MAX_RETRIES,
       requestsPerSecond: config.ERP_REQUESTS_PER_SECOND,
+      onRequest: metrics.erpRequest,
     });
   }
 
@@ -160,6 +164,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
 
   return {
     config,
+    metrics,
     signer,
     audit,
     retention,

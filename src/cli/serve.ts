@@ -28,6 +28,7 @@ export async function serve(rt: Runtime, workerId: string): Promise<{ server: Se
     emailPreview: emailPreviewPort(rt),
     employeePages: createEmployeeRouter({ signer: rt.signer, preferences: rt.preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
     config,
+    metricsRegistry: rt.metrics.registry,
     csrfSecret: Buffer.from(await generatedSecret(rt.secrets, 'csrf-signing-key'), 'base64'),
   });
   const worker = rt.createWorker(workerId);
