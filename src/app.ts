@@ -17,6 +17,7 @@ import type { SecretStore } from './secrets/secret-store';
 import { createConnectorService } from './tenants/connector.service';
 import { createTenantsService } from './tenants/tenants.service';
 import { adminDataRoutes } from './web/admin-data.routes';
+import { adminSecurityRoutes } from './web/admin-security.routes';
 import { adminRoutes } from './web/admin.routes';
 import { apiAdminRoutes } from './web/api-admin.routes';
 import { apiRoutes } from './web/api.routes';
@@ -127,6 +128,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
+  app.use('/admin', adminSecurityRoutes({ users, audit }));
   app.use('/admin', adminDataRoutes({ reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
   app.use('/api/v1', apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/api/v1', apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }));

@@ -36,6 +36,17 @@ export interface UsersService {
   checkPassword(username: string, password: string): Promise<LoginResult>;
   checkTotp(userId: string, code: string): Promise<LoginResult>;
   setPassword(userId: string, password: string): Promise<void>;
+  /** Whether a customer admin's sign-in asks for a TOTP code. */
+  totpEnabled(userId: string): Promise<boolean>;
+  /**
+   * Starts (or restarts) a customer admin's enrolment: the secret is stored encrypted but stays inactive
+   * until confirmTotp proves the authenticator produces codes for it. Returned once, for display.
+   */
+  startTotpEnrolment(userId: string): Promise<TotpEnrolment>;
+  /** Turns TOTP on if the code matches the pending secret; a wrong code counts towards lockout. */
+  confirmTotp(userId: string, code: string): Promise<LoginResult>;
+  /** Turns TOTP off; needs the password and a current code, and failures count towards lockout. */
+  disableTotp(userId: string, password: string, code: string): Promise<LoginResult>;
 }
 
 export const LOCKOUT = { maxFailures: 5, minutes: 15 };
@@ -97,6 +108,21 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     return 'id' in where ? q.where('id', '=', where.id).executeTakeFirst() : q.where('username', '=', where.username).executeTakeFirst();
   }
 
+  /** Staff MFA is mandatory, so self-service TOTP changes are for customer admins only. */
+  async function loadAdmin(userId: string) {
+    const user = await loadActive({ id: userId });
+    if (!user || user.role !== 'admin') throw new ValidationError('Two-step sign-in is managed here only for customer admins');
+    return user;
+  }
+
+  async function codeMatches(user: { id: string; totp_secret_enc: string | null }, code: string): Promise<boolean> {
+    if (!user.totp_secret_enc) return false;
+    return verifyTotp(await cipher.decrypt(totpContext(user.id), user.totp_secret_enc), code.trim(), clock.now());
+  }
+
+  const lockedResult = (user: { locked_until: string | null }): LoginResult | null =>
+    user.locked_until && user.locked_until > nowIso() ? { ok: false, reason: 'locked', lockedUntil: user.locked_until } : null;
+
   const toLoginUser = (u: { id: string; role: string; tenant_id: string | null }): LoginUser => ({
     id: u.id,
     role: u.role === 'staff' ? 'staff' : 'admin',
@@ -152,6 +178,40 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       if (!user) throw new ValidationError('Unknown user');
       checkPasswordPolicy(password, { username: user.username });
       await db.kysely.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', userId).execute();
+    },
+
+    async totpEnabled(userId) {
+      return (await loadActive({ id: userId }))?.mfa_enabled === 1;
+    },
+
+    async startTotpEnrolment(userId) {
+      const user = await loadAdmin(userId);
+      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on; turn it off first to change the authenticator');
+      const enrolment = newTotpEnrolment(user.username);
+      const totpEnc = await cipher.encrypt(totpContext(user.id), enrolment.secret);
+      await db.kysely.updateTable('users').set({ totp_secret_enc: totpEnc, mfa_enabled: 0 }).where('id', '=', user.id).execute();
+      return enrolment;
+    },
+
+    async confirmTotp(userId, code) {
+      const user = await loadAdmin(userId);
+      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on');
+      const locked = lockedResult(user);
+      if (locked) return locked;
+      if (!(await codeMatches(user, code))) return recordFailure(user.id, user.failed_logins);
+      await db.kysely.updateTable('users').set({ mfa_enabled: 1, failed_logins: 0 }).where('id', '=', user.id).execute();
+      return { ok: true, user: toLoginUser(user), needsTotp: true };
+    },
+
+    async disableTotp(userId, password, code) {
+      const user = await loadAdmin(userId);
+      if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off');
+      const locked = lockedResult(user);
+      if (locked) return locked;
+      const passwordOk = user.password_hash !== null && (await verifyPassword(password, user.password_hash));
+      if (!passwordOk || !(await codeMatches(user, code))) return recordFailure(user.id, user.failed_logins);
+      await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, failed_logins: 0 }).where('id', '=', user.id).execute();
+      return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
   };
 }

@@ -84,6 +84,11 @@ const PAGES: Case[] = [
   { method: 'GET', path: '/admin/preview?person=p-a1', expect: [303, 403, 404, 200] },
   { method: 'GET', path: '/admin/preview/p-a1/frame', expect: [303, 403, 404, 200] },
   { method: 'POST', path: '/admin/dsr', body: { action: 'export', personId: 'p-a1' }, expect: [303, 403, 404, 200] },
+  // Own account only: there is no object to reach across tenants, so both admins succeed on their own.
+  { method: 'GET', path: '/admin/security', expect: [303, 403, 200, 200] },
+  { method: 'POST', path: '/admin/security/totp/start', expect: [303, 403, 200, 200] },
+  { method: 'POST', path: '/admin/security/totp/confirm', body: { code: 'nope' }, expect: [303, 403, 400, 400] },
+  { method: 'POST', path: '/admin/security/totp/disable', body: { password: 'x', code: 'nope' }, expect: [303, 403, 409, 409] },
   { method: 'POST', path: '/admin/dsr', body: { action: 'restrict', personId: 'p-a1' }, expect: [303, 403, 404, 200] },
   { method: 'POST', path: '/admin/sync', expect: [303, 403, 303, 303] },
   { method: 'POST', path: '/admin/settings', body: { enabledInsights: 'utilisation', scheduleDay: 'friday', scheduleTime: '09:30', utilisationTarget: '70', defaultLanguage: 'sv' }, expect: [303, 403, 303, 303] },

@@ -1,0 +1,66 @@
+import { Router, type Request, type Response } from 'express';
+import { requireAdmin, sessionUser } from '../auth/middleware';
+import type { LoginResult, UsersService } from '../auth/users.service';
+import { UnauthorizedError } from '../errors';
+import { field, type Audit } from './context';
+
+interface Deps {
+  users: Pick<UsersService, 'totpEnabled' | 'startTotpEnrolment' | 'confirmTotp' | 'disableTotp'>;
+  audit: Audit;
+}
+
+export const TOTP_AUDIT_ACTIONS = { enabled: 'auth.totp-enabled', disabled: 'auth.totp-disabled', locked: 'auth.locked' } as const;
+
+const VIEW = 'admin/security.njk';
+
+function currentAdmin(req: Request) {
+  const user = sessionUser(req);
+  if (!user?.tenantId) throw new UnauthorizedError('Sign in to continue');
+  return { id: user.id, tenantId: user.tenantId };
+}
+
+/** A customer admin turns two-step sign-in (TOTP) on and off for their own account. */
+export function adminSecurityRoutes(deps: Deps): Router {
+  const { users, audit } = deps;
+  const router = Router();
+  router.use(requireAdmin);
+
+  async function refused(req: Request, res: Response, result: Exclude<LoginResult, { ok: true }>, view: Record<string, unknown>) {
+    const admin = currentAdmin(req);
+    if (result.reason === 'locked') {
+      await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.locked, object: { type: 'user', id: admin.id } });
+      return res.status(423).render(VIEW, { ...view, error: `Too many wrong attempts. This account is locked until ${result.lockedUntil.slice(11, 16)} UTC.` });
+    }
+    res.status(400).render(VIEW, view);
+  }
+
+  router.get('/security', async (req, res) => {
+    res.render(VIEW, { enabled: await users.totpEnabled(currentAdmin(req).id) });
+  });
+
+  // The secret is shown on this response only; it is stored encrypted and never rendered again.
+  router.post('/security/totp/start', async (req, res) => {
+    const enrolment = await users.startTotpEnrolment(currentAdmin(req).id);
+    res.render(VIEW, { enabled: false, enrolling: true, enrolment });
+  });
+
+  router.post('/security/totp/confirm', async (req, res) => {
+    const admin = currentAdmin(req);
+    const result = await users.confirmTotp(admin.id, field(req.body, 'code'));
+    if (!result.ok) {
+      return refused(req, res, result, { enabled: false, enrolling: true, issues: ['That code does not match. Enter the current code from your authenticator app, or start again.'] });
+    }
+    await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.enabled, object: { type: 'user', id: admin.id } });
+    res.render(VIEW, { enabled: true, done: 'Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.' });
+  });
+
+  router.post('/security/totp/disable', async (req, res) => {
+    const admin = currentAdmin(req);
+    const result = await users.disableTotp(admin.id, field(req.body, 'password'), field(req.body, 'code'));
+    if (!result.ok) return refused(req, res, result, { enabled: true, issues: ['The password or the code is not right.'] });
+    await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.disabled, object: { type: 'user', id: admin.id } });
+    res.render(VIEW, { enabled: false, done: 'Two-step sign-in is off.' });
+  });
+
+  return router;
+}
