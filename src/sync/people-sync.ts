@@ -1,5 +1,6 @@
 import type { ErpUser, ErpWorkContract } from '../../integrations/severa/erp-client';
 import { upsert } from '../db/upsert';
+import { subjectDigest } from '../retention/purge-runner';
 import { isPastRetention } from '../retention/retention-rule';
 import type { SyncRun } from './context';
 
@@ -16,10 +17,13 @@ function employment(contracts: ErpWorkContract[]): { start: string | null; end: 
 /**
  * Users and their work contracts: technical ID, contract numbers, language and country codes, the
  * manager's ID. People whose employment ended before the retention horizon are not written at all, so
- * a sync cannot bring back what the retention purge removed; restricted people keep their row but
- * get no new data.
+ * a sync cannot bring back what the retention purge removed; nor are people erased on request (their
+ * purge record keeps a digest of the ID). Restricted people keep their row but get no new data.
  */
-export async function syncPeople(run: SyncRun, opts: { today: string; retentionMonths: number; restricted: Set<string> }): Promise<void> {
+export async function syncPeople(
+  run: SyncRun,
+  opts: { today: string; retentionMonths: number; restricted: Set<string>; erased: Set<string> },
+): Promise<void> {
   const { db, erp, tenantId, stamp } = run;
   for await (const page of erp.users()) {
     const kept: { user: ErpUser; contracts: ErpWorkContract[] }[] = [];
@@ -27,6 +31,7 @@ export async function syncPeople(run: SyncRun, opts: { today: string; retentionM
       const contracts = await erp.workContracts(user.id);
       const { end } = employment(contracts);
       if (end !== null && isPastRetention(end, opts.today, opts.retentionMonths)) continue;
+      if (opts.erased.has(subjectDigest(tenantId, user.id))) continue;
       kept.push({ user, contracts });
     }
     await db.kysely.transaction().execute(async (trx) => {

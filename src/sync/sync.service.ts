@@ -73,7 +73,18 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         ).map((r) => r.erp_person_id),
       );
 
-      await syncPeople(run, { today, retentionMonths: options.personRetentionMonths, restricted });
+      const erased = new Set(
+        (
+          await db.kysely
+            .selectFrom('purge_records')
+            .select('subject_id')
+            .where('tenant_id', '=', tenant.id)
+            .where('reason', '=', 'erasure')
+            .where('state', '=', 'completed')
+            .execute()
+        ).flatMap((r) => (r.subject_id ? [r.subject_id] : [])),
+      );
+      await syncPeople(run, { today, retentionMonths: options.personRetentionMonths, restricted, erased });
 
       const watermark = await state.watermark(tenant.id, 'workhours');
       if (watermark === null) {

@@ -82,3 +82,39 @@ describe('sync against the ERP simulator', () => {
     expect(minutes).toBeLessThanOrEqual(8 * 60);
   });
 });
+
+describe('sync after a data subject erasure', () => {
+  let h: SyncHarness;
+  afterEach(async () => h?.close());
+
+  it('does not bring an erased person back, while a restricted person keeps their data but gets no new entries', async () => {
+    const { createRetentionService } = await import('../../src/retention/retention.service');
+    h = await createSyncHarness();
+    await h.sync.syncTenant(h.tenant, h.client());
+    const people = await h.db.kysely.selectFrom('people').select('erp_person_id').orderBy('erp_person_id').execute();
+    const [erased, restricted] = people.map((p) => p.erp_person_id);
+    if (!erased || !restricted) throw new Error('expected people');
+    const retention = createRetentionService({
+      db: h.db,
+      clock: h.clock,
+      envelope: h.envelope,
+      secrets: { delete: async () => undefined },
+      logger: (await import('../fakes/memory-logger')).createMemoryLogger(),
+      config: { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 },
+    });
+    await retention.purgePerson('tenant-a', erased, 'erasure');
+    await h.db.kysely.updateTable('people').set({ restricted: 1 }).where('erp_person_id', '=', restricted).execute();
+    const restrictedBefore = await h.db.kysely.selectFrom('work_entries').select('erp_entry_id').where('erp_person_id', '=', restricted).execute();
+    const userGuid = restricted;
+    h.sim.mutate.addWorkHour({ userGuid, eventDate: '2026-11-24', quantity: 2 });
+    h.clock.advance(24 * 3600_000);
+
+    await h.sync.syncTenant(h.tenant, h.client());
+    const count = async (personId: string) =>
+      Number((await h.db.kysely.selectFrom('work_entries').select((eb) => eb.fn.countAll<number>().as('n')).where('erp_person_id', '=', personId).executeTakeFirstOrThrow()).n);
+    expect(await h.db.kysely.selectFrom('people').selectAll().where('erp_person_id', '=', erased).executeTakeFirst()).toBeUndefined();
+    expect(await count(erased)).toBe(0);
+    expect(restrictedBefore.length).toBeGreaterThan(0);
+    expect(await count(restricted)).toBe(restrictedBefore.length);
+  });
+});
