@@ -6,6 +6,13 @@ import { AnomalyReason, type AnomalyValues, type Insight, type Severity } from '
 
 /** Iglewicz–Hoaglin cut-off for the modified z-score. */
 export const MODIFIED_Z_THRESHOLD = 3.5;
+/**
+ * Hours are logged in quarter hours and flexitime moves a day by an hour either way as a matter of
+ * course. When most usual days are identical the MAD (or MeanAD) spread collapses to a few minutes and
+ * an ordinary flexed hour would score far over the cut-off; with this floor a day must be more than
+ * 3.5 × 35 ≈ 2 h off the usual total before its total alone counts as unusual.
+ */
+export const MIN_SPREAD_MINUTES = 35;
 /** Fewer usual days than this is not enough to say what is usual. */
 const MIN_BASELINE_DAYS = 10;
 /** Billable share must fall by 20 points and by 30 % of its usual level to count as a drop. */
@@ -19,15 +26,17 @@ const SHARE_MIN_BASELINE_WEEKS = 4;
  * Modified z-score 0.6745·(x − median)/MAD. When MAD is 0 (more than half the days identical) it
  * falls back to (x − median)/(1.253314·MeanAD) as Iglewicz and Hoaglin suggest; when that is 0 too
  * every baseline value is identical and there is no scale, so the score is null (not judged).
+ * `minSpread` is a floor on the spread (MAD/0.6745 or 1.253314·MeanAD, both standard-deviation-like);
+ * with a floor a constant baseline is judged too.
  */
-export function modifiedZScorer(baseline: readonly number[]): ((x: number) => number) | null {
+export function modifiedZScorer(baseline: readonly number[], minSpread = 0): ((x: number) => number) | null {
   if (baseline.length === 0) return null;
   const med = median(baseline as number[]);
   const deviations = baseline.map((v) => Math.abs(v - med));
   const mad = median(deviations);
-  if (mad > 0) return (x) => (0.6745 * (x - med)) / mad;
   const meanAd = deviations.reduce((s, d) => s + d, 0) / deviations.length;
-  return meanAd > 0 ? (x) => (x - med) / (1.253314 * meanAd) : null;
+  const spread = Math.max(mad > 0 ? mad / 0.6745 : 1.253314 * meanAd, minSpread);
+  return spread > 0 ? (x) => (x - med) / spread : null;
 }
 
 export function modifiedZScore(x: number, baseline: readonly number[]): number | null {
@@ -106,7 +115,7 @@ export function dayAnomalies(t: PersonTimeline, ctx: InsightContext, from: numbe
   for (let i = Math.max(0, from - 7 * ANOMALY_BASELINE_WEEKS); i < from; i++) {
     if (isUsualWorkday(t, ctx, i)) baseline.push(t.recorded[i] as number);
   }
-  const scorer = baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline) : null;
+  const scorer = baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline, MIN_SPREAD_MINUTES) : null;
   const usualMinutes = baseline.length > 0 ? median(baseline) : 0;
   const out: DayAnomaly[] = [];
   for (let i = Math.max(0, from); i <= to; i++) {

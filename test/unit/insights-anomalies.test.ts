@@ -66,6 +66,28 @@ describe('anomaly insights', () => {
     expect(drop).toMatchObject({ date: 20260517, recordedMinutes: 1800, score: 0.44 });
   });
 
+  it('does not call a flexed hour unusual when most usual days are identical', () => {
+    // 12 weeks of 450 with about every fifth day 510: median 450, MAD 0, MeanAD about 12, so the
+    // fallback spread would be about 15 min and a 390-minute day would score about −4; the 35-minute
+    // floor makes it −1.71.
+    // A 2.5-hour short day still scores (300 − 450) / 35 = −4.29.
+    let k = 0;
+    const flat = everyDay('2026-02-16', '2026-05-10', [1, 2, 3, 4, 5], (d) => day(d, k++ % 5 === 4 ? 510 : 450));
+    const ctx = contextFor('2026-05-18');
+    const week = [day('2026-05-11', 390), day('2026-05-12', 510), day('2026-05-13', 300)];
+    const found = anomalyInsights(timelineOf(person([...flat, ...week]), ctx), ctx).map((i) => (i.kind === 'anomaly' ? i.values : null));
+    expect(found).toEqual([{ date: 20260513, reasons: AnomalyReason.unusualTotal, recordedMinutes: 300, usualMinutes: 450, score: -4.29 }]);
+  });
+
+  it('judges a person whose usual days are all identical', () => {
+    const constant = everyDay('2026-02-16', '2026-05-10', [1, 2, 3, 4, 5], (d) => day(d, 450));
+    const ctx = contextFor('2026-05-18');
+    const found = anomalyInsights(timelineOf(person([...constant, day('2026-05-11', 30), day('2026-05-12', 480)]), ctx), ctx);
+    expect(found.map((i) => (i.kind === 'anomaly' ? [i.values.date, i.values.reasons, i.values.score] : null))).toEqual([
+      [20260511, AnomalyReason.unusualTotal, -12],
+    ]);
+  });
+
   it('stays quiet for an ordinary week', () => {
     const week = ['2026-05-11', '2026-05-12', '2026-05-13', '2026-05-15'].map((d) => day(d, 450, { billableMinutes: 300 }));
     expect(anomalies(week)).toEqual([]);
