@@ -40,18 +40,30 @@ export function dayOf(year: number, month: number, date: number): number {
   return Date.UTC(year, month - 1, date) / DAY_MS;
 }
 
-/** Finnish public holidays (date-holidays, type 'public') between two epoch days, inclusive. */
-export function finnishPublicHolidays(fromDay: number, toDay: number): Set<number> {
+function finnishHolidays(fromDay: number, toDay: number, types: readonly string[]): Set<number> {
   const hd = new Holidays('FI');
   const days = new Set<number>();
   for (let year = yearOf(fromDay); year <= yearOf(toDay); year += 1) {
     for (const holiday of hd.getHolidays(year)) {
-      if (holiday.type !== 'public') continue;
+      if (!types.includes(holiday.type)) continue;
       const day = parseIsoDate(holiday.date.slice(0, 10));
       if (day !== undefined && day >= fromDay && day <= toDay) days.add(day);
     }
   }
   return days;
+}
+
+/** Finnish public holidays (date-holidays, type 'public') between two epoch days, inclusive. */
+export function finnishPublicHolidays(fromDay: number, toDay: number): Set<number> {
+  return finnishHolidays(fromDay, toDay, ['public']);
+}
+
+/**
+ * Days nobody works: the public holidays plus Midsummer Eve, Christmas Eve and New Year's Eve
+ * (date-holidays type 'bank'), which Finnish workplaces keep off as a rule.
+ */
+export function finnishDaysOff(fromDay: number, toDay: number): Set<number> {
+  return finnishHolidays(fromDay, toDay, ['public', 'bank']);
 }
 
 const offsets = new Map<number, number>();

@@ -1,5 +1,5 @@
 /** generateCompany: a deterministic, realistic Finnish company for the simulator and for tests. */
-import { finnishPublicHolidays, helsinkiEpochSeconds, isoDate, parseIsoDate } from './calendar';
+import { finnishDaysOff, finnishPublicHolidays, helsinkiEpochSeconds, isoDate, parseIsoDate } from './calendar';
 import { generateHours } from './generate-hours';
 import { type Period, generateAbsences, generateUsers, managerCount, periodFrom } from './generate-people';
 import { chance, guidFor, intBetween, mixSeed, mulberry32, pick } from './prng';
@@ -64,7 +64,7 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
   const period = periodFrom(seed, endDay, opts.months);
   const companyDomain = `company-${seed}.example`;
   const users = generateUsers(period, opts.employees, companyDomain);
-  const holidays = finnishPublicHolidays(period.startDay, period.endDay);
+  const holidays = finnishDaysOff(period.startDay, period.endDay);
   const absences = generateAbsences(period, users);
   const projects = generateProjects(period, opts.projects ?? Math.max(3, Math.ceil(opts.employees / 6)), users);
   const hours = generateHours(period, users, absences, projects, holidays);
@@ -87,7 +87,7 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
     endDate: opts.endDate,
     missingDays: hours.missingDays,
     outlierDays: hours.outlierDays,
-    publicHolidays: [...holidays].sort((a, b) => a - b).map(isoDate),
+    publicHolidays: [...finnishPublicHolidays(period.startDay, period.endDay)].sort((a, b) => a - b).map(isoDate),
     partTimeUserGuids: users.filter((u) => u.contracts.some((c) => c.dailyHours < 7.5 || c.workWeek.length < 5)).map((u) => u.guid),
     midPeriodContractUserGuids: users
       .filter((u) => u.contracts.some((c) => inside(c.startDay) || (c.endDay !== null && c.endDay >= period.startDay && c.endDay < period.endDay)))

@@ -75,7 +75,7 @@ export interface GroundTruth {
   seed: number;
   startDate: string;
   endDate: string;
-  /** Workdays under contract, not a holiday nor absence, with no hours recorded. */
+  /** Workdays under contract, not a day off (public holiday or eve, see finnishDaysOff) nor absence, with no hours recorded. */
   missingDays: UserDay[];
   /** Days whose recorded total is an outlier (≥ 14 h, or 0.5 h when ≥ 4.5 h was expected). */
   outlierDays: Array<UserDay & { hours: number; expectedHours: number }>;
@@ -106,6 +106,7 @@ export interface SimCompany {
   hours: WorkHourStore;
   customerGuids: string[];
   businessUnitGuids: string[];
+  /** Days nobody works: public holidays and the eves (finnishDaysOff). */
   holidays: ReadonlySet<number>;
   userIndexByGuid(guid: string): number | undefined;
   /** Computed at generation; later mutations through the simulator do not change it. */
