@@ -77,6 +77,15 @@ describe('erp simulator company generation', () => {
     expect(onHolidays).toEqual([]);
   });
 
+  it('records no work and plants no missing day on Midsummer, Christmas and New Year\'s Eve', () => {
+    const eves = ['2024-06-21', '2024-12-24', '2024-12-31'];
+    const eveDays = new Set(eves.map((d) => parseIsoDate(d)));
+    const worked = Array.from({ length: company.hours.length }, (_, i) => company.hours.dayAt(i)).filter((d) => eveDays.has(d));
+    expect(worked).toEqual([]);
+    expect(truth.missingDays.filter((d) => eves.includes(d.date))).toEqual([]);
+    expect(truth.publicHolidays).not.toEqual(expect.arrayContaining(['2024-12-24']));
+  });
+
   it('has part-timers, mid-period and consecutive contracts, managers, languages and absences', () => {
     expect(truth.partTimeUserGuids.length).toBeGreaterThan(0);
     expect(truth.midPeriodContractUserGuids.length).toBeGreaterThan(0);
