@@ -99,7 +99,7 @@ export interface DayAnomaly {
   /** AnomalyReason bits, never 0. */
   reasons: number;
   recordedMinutes: number;
-  /** Median of the usual workdays the days were scored against; 0 without any. */
+  /** Median of the usual workdays with the day's contracted minutes, else of all usual days; 0 without any. */
   usualMinutes: number;
   /** Modified z-score of the day's total; null when the day is not a usual workday or there is no scale. */
   score: number | null;
@@ -108,15 +108,33 @@ export interface DayAnomaly {
 /**
  * The odd days between table indices from and to (inclusive). Totals are scored against the person's
  * usual workdays in the ANOMALY_BASELINE_WEEKS before `from`, so a run over one week judges it by
- * what came before it and never by itself.
+ * what came before it and never by itself. Only usual days with the same contracted minutes count:
+ * after a move from full to part time the shorter days are the new normal, not unusual, and until ten
+ * such days have passed there is no baseline to judge totals by.
  */
 export function dayAnomalies(t: PersonTimeline, ctx: InsightContext, from: number, to: number): DayAnomaly[] {
-  const baseline: number[] = [];
+  const all: number[] = [];
+  const byDayLength = new Map<number, number[]>();
   for (let i = Math.max(0, from - 7 * ANOMALY_BASELINE_WEEKS); i < from; i++) {
-    if (isUsualWorkday(t, ctx, i)) baseline.push(t.recorded[i] as number);
+    if (!isUsualWorkday(t, ctx, i)) continue;
+    all.push(t.recorded[i] as number);
+    const expected = t.expected[i] as number;
+    const same = byDayLength.get(expected);
+    if (same) same.push(t.recorded[i] as number);
+    else byDayLength.set(expected, [t.recorded[i] as number]);
   }
-  const scorer = baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline, MIN_SPREAD_MINUTES) : null;
-  const usualMinutes = baseline.length > 0 ? median(baseline) : 0;
+  const scorers = new Map<number, ((x: number) => number) | null>();
+  const scorerFor = (expected: number): ((x: number) => number) | null => {
+    if (!scorers.has(expected)) {
+      const baseline = byDayLength.get(expected) ?? [];
+      scorers.set(expected, baseline.length >= MIN_BASELINE_DAYS ? modifiedZScorer(baseline, MIN_SPREAD_MINUTES) : null);
+    }
+    return scorers.get(expected) ?? null;
+  };
+  const usualOf = (expected: number): number => {
+    const same = byDayLength.get(expected);
+    return same ? median(same) : all.length > 0 ? median(all) : 0;
+  };
   const out: DayAnomaly[] = [];
   for (let i = Math.max(0, from); i <= to; i++) {
     const recorded = t.recorded[i] as number;
@@ -125,9 +143,13 @@ export function dayAnomalies(t: PersonTimeline, ctx: InsightContext, from: numbe
     if (t.workday[i] === 0 || (ctx.table.holiday[i] as number) >= 1) reasons |= AnomalyReason.weekendOrHoliday;
     if (fullyAbsentOn(t, i)) reasons |= AnomalyReason.onAbsenceDay;
     if (recorded > ctx.settings.dailyMaximumMinutes) reasons |= AnomalyReason.overDailyMaximum;
-    const score = scorer && isUsualWorkday(t, ctx, i) ? scorer(recorded) : null;
+    const expected = t.expected[i] as number;
+    const scorer = isUsualWorkday(t, ctx, i) ? scorerFor(expected) : null;
+    const score = scorer ? scorer(recorded) : null;
     if (score !== null && Math.abs(score) > MODIFIED_Z_THRESHOLD) reasons |= AnomalyReason.unusualTotal;
-    if (reasons !== 0) out.push({ date: ctx.table.dates[i] as string, reasons, recordedMinutes: recorded, usualMinutes, score });
+    if (reasons !== 0) {
+      out.push({ date: ctx.table.dates[i] as string, reasons, recordedMinutes: recorded, usualMinutes: usualOf(expected), score });
+    }
   }
   return out;
 }

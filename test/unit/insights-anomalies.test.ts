@@ -88,6 +88,16 @@ describe('anomaly insights', () => {
     ]);
   });
 
+  it('takes the shorter days after a move to part time as the new normal, not as unusual', () => {
+    const fullTime = { start: '2025-01-01', end: '2026-05-03', dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] };
+    const partTime = { start: '2026-05-04', end: null, dailyMinutes: 270, workdays: [1, 2, 3, 4, 5] };
+    const before = everyDay('2026-02-16', '2026-05-03', [1, 2, 3, 4, 5], (d) => day(d, 450));
+    const after = everyDay('2026-05-04', '2026-05-15', [1, 2, 3, 4, 5], (d) => day(d, 270)).filter((d) => d.date !== '2026-05-14'); // Ascension Day
+    const ctx = contextFor('2026-05-18');
+    // Against the 450-minute days a 270-minute day would score (270 − 450) / 35 = −5.1.
+    expect(anomalyInsights(timelineOf(person([...before, ...after], [fullTime, partTime]), ctx), ctx)).toEqual([]);
+  });
+
   it('stays quiet for an ordinary week', () => {
     const week = ['2026-05-11', '2026-05-12', '2026-05-13', '2026-05-15'].map((d) => day(d, 450, { billableMinutes: 300 }));
     expect(anomalies(week)).toEqual([]);
