@@ -5,6 +5,8 @@
 const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void> }>> = {
   sync: () => import('./sync'),
   insights: () => import('./insights'),
+  pipeline: () => import('./pipeline'),
+  http: () => import('./http'),
 };
 
 async function main(): Promise<void> {

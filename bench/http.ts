@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { DateTime } from 'luxon';
+import { createApiKeyService } from '../src/auth/api-keys';
+import { totpCode } from '../src/auth/totp';
+import { createUsersService } from '../src/auth/users.service';
+import { serve } from '../src/cli/serve';
+import { loadConfig } from '../src/config';
+import { createLogger } from '../src/logging/create-logger';
+import { createRuntime } from '../src/runtime';
+import { secretName } from '../src/secrets/secret-store';
+import { numberArg } from './args';
+import { startSimulatorProcess } from './simulator-process';
+
+const run$ = promisify(execFile);
+const ZONE = 'Europe/Helsinki';
+// Logs go to stderr so that stdout carries only the result lines.
+const logger = () => createLogger({ level: 'warn', format: 'json', stream: process.stderr });
+
+interface Fixture {
+  tenantId: string;
+  staff: { username: string; password: string; totpSecret: string };
+  apiKey: string;
+}
+
+/** A tenant with a synced company and computed insights, a staff account and a read API key. */
+async function prepare(env: Record<string, string>, employees: number): Promise<Fixture> {
+  const endDate = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() as string;
+  const sim = await startSimulatorProcess(['--employees', String(employees), '--months', '14', '--end-date', endDate]);
+  const rt = await createRuntime(loadConfig({ ...env, NODE_ENV: 'development', ERP_REQUESTS_PER_SECOND: '100' }), logger());
+  try {
+    const tenant = await rt.tenants.create({
+      displayName: 'Bench Oy',
+      erpKind: 'severa',
+      contractStart: '2025-01-01',
+      contractEnd: null,
+      timezone: ZONE,
+      country: 'FI',
+      defaultLanguage: 'fi',
+    });
+    await rt.tenants.setErpBaseUrl(tenant.id, sim.url);
+    await rt.secrets.set(secretName('erp', tenant.id), JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }));
+    const worker = rt.createWorker('bench-http-setup');
+    for (const job of ['sync', 'insights']) {
+      const queued = await rt.jobControl.enqueueNow(job, tenant.id);
+      await worker.runOnce();
+      const done = await rt.jobControl.get(queued.id);
+      if (done?.state !== 'succeeded') throw new Error(`setup ${job} run ended ${done?.state ?? 'missing'}: ${done?.error_message ?? ''}`);
+    }
+    const username = 'bench-ops';
+    const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope }).createStaffUser(username);
+    const { key } = await createApiKeyService({ db: rt.db, clock: rt.clock }).create(tenant.id, created.userId);
+    return { tenantId: tenant.id, staff: { username, password: created.initialPassword, totpSecret: created.enrolment.secret }, apiKey: key };
+  } finally {
+    await rt.close();
+    await sim.stop();
+  }
+}
+
+/** Password + TOTP sign-in over HTTP, as a browser does it; returns the Cookie header of the session. */
+async function signIn(base: string, staff: Fixture['staff']): Promise<string> {
+  const jar = new Map<string, string>();
+  const request = async (method: string, url: string, form?: Record<string, string>): Promise<string> => {
+    const res = await fetch(base + url, {
+      method,
+      redirect: 'manual',
+      headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; '), ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+      body: form ? new URLSearchParams(form).toString() : undefined,
+    });
+    for (const c of res.headers.getSetCookie()) {
+      const [name = '', ...rest] = (c.split(';')[0] ?? '').split('=');
+      if (name) jar.set(name, rest.join('='));
+    }
+    if (res.status >= 400) throw new Error(`${method} ${url} answered ${res.status}`);
+    return res.text();
+  };
+  const csrf = (page: string) => /name="_csrf" value="([^"]+)"/.exec(page)?.[1] ?? '';
+  const login = await request('GET', '/login');
+  await request('POST', '/login', { _csrf: csrf(login), username: staff.username, password: staff.password });
+  const totp = await request('GET', '/login/totp');
+  await request('POST', '/login/totp', { _csrf: csrf(totp), code: totpCode(staff.totpSecret, new Date()) });
+  return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
+}
+
+/** autocannon in its own process, so the load generator does not share the server's event loop. */
+async function load(url: string, headers: Record<string, string>, seconds: number, connections: number) {
+  const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const cli = require.resolve('autocannon/autocannon.js');
+  const { stdout } = await run$(process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url], {
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
+}
+
+/** npm run bench -- http [--seconds 10 --connections 10 --employees 50] */
+export async function run(args: string[]): Promise<void> {
+  const seconds = numberArg(args, 'seconds', 10);
+  const connections = numberArg(args, 'connections', 10);
+  const employees = numberArg(args, 'employees', 50);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-bench-http-'));
+  const env = { DATA_DIR: dir, MASTER_KEY: randomBytes(32).toString('base64'), LOG_LEVEL: 'warn' };
+  try {
+    const fixture = await prepare(env, employees);
+    // Production mode for the server (template cache on, secure cookie names); the setup above ran in
+    // development mode only because the SSRF guard rightly refuses a loopback ERP in production.
+    const config = loadConfig({
+      ...env,
+      NODE_ENV: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      PUBLIC_BASE_URL: 'https://insights.bench.invalid',
+      ALLOW_FILE_OUTBOX_IN_PRODUCTION: 'true',
+      JOBS_ENABLED: 'false',
+    });
+    const rt = await createRuntime(config, logger());
+    const { server, stopped } = await serve(rt, 'bench-http');
+    try {
+      const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const cookie = await signIn(base, fixture.staff);
+      const targets: { target: string; path: string; headers: Record<string, string> }[] = [
+        { target: 'login-page', path: '/login', headers: {} },
+        { target: 'staff-runs-page', path: '/staff/runs', headers: { cookie } },
+        { target: 'api-insights-summary', path: `/api/v1/tenants/${fixture.tenantId}/insights/summary`, headers: { authorization: `Bearer ${fixture.apiKey}` } },
+      ];
+      for (const t of targets) {
+        const probe = await fetch(base + t.path, { headers: t.headers, redirect: 'manual' });
+        if (probe.status !== 200) throw new Error(`${t.target}: ${t.path} answered ${probe.status} before the load run`);
+        const r = await load(base + t.path, t.headers, seconds, connections);
+        console.log(
+          JSON.stringify({
+            bench: 'http',
+            target: t.target,
+            requests_per_s: Math.round(r.requests.average),
+            p99_ms: r.latency.p99,
+            non_2xx: r.non2xx,
+            errors: r.errors,
+            seconds,
+            connections,
+            node_env: config.NODE_ENV,
+          }),
+        );
+      }
+    } finally {
+      process.kill(process.pid, 'SIGTERM');
+      await stopped;
+      await rt.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
