@@ -3,23 +3,37 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { totpCode } from '../../src/auth/totp';
 import { createUsersService } from '../../src/auth/users.service';
+import { generateCompany, startSimulator, type Simulator } from '../../integrations/erp-simulator';
+import { systemClock } from '../../src/clock';
+import { secretName } from '../../src/secrets/secret-store';
+import { createErpVerifier } from '../../src/tenants/erp-verifier';
 import { launchChromium } from '../fakes/chromium';
-import { plainCipher, startTestServer, type TestServer } from '../fakes/web-app';
+import { createMemoryLogger } from '../fakes/memory-logger';
+import { createTestSsrfGuard, plainCipher, startTestServer, type TestServer } from '../fakes/web-app';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'web');
 
+const ERP_CLIENT_ID = 'browser-erp-client';
+const ERP_SECRET = 'browser-Erp-Secret-0123456789';
+const company = generateCompany({ seed: 11, employees: 24, months: 1, endDate: '2026-02-27' });
+
+let sim: Simulator;
 let server: TestServer;
 let browser: Browser;
 const problems: string[] = [];
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  server = await startTestServer();
+  sim = await startSimulator({ company, clientId: ERP_CLIENT_ID, clientSecret: ERP_SECRET });
+  // The connector page verifies against the real simulator through the real guard and verifier.
+  const ssrf = createTestSsrfGuard();
+  server = await startTestServer({ ssrf, verifyConnection: createErpVerifier({ ssrf, clock: systemClock, logger: createMemoryLogger(), timeoutMs: 5_000 }) });
   browser = await launchChromium();
 });
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await sim?.close();
 });
 
 async function newPage(): Promise<Page> {
@@ -58,7 +72,9 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   expect(inviteUrl).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
   await shot(staff, '03-tenant-invite');
 
-  await server.db.kysely.insertInto('people').values({ tenant_id: tenantId, erp_person_id: 'u-1001', employment_start: '2024-01-01', employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, restricted: 0, updated_at: '2026-01-01T00:00:00.000Z' }).execute();
+  const person = company.users[0];
+  if (!person) throw new Error('the simulated company has no users');
+  await server.db.kysely.insertInto('people').values({ tenant_id: tenantId, erp_person_id: person.guid, employment_start: '2024-01-01', employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, restricted: 0, updated_at: '2026-01-01T00:00:00.000Z' }).execute();
 
   const admin = await newPage();
   await admin.goto(inviteUrl.replace('http://127.0.0.1', server.url));
@@ -77,12 +93,18 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   await shot(admin, '04-admin-status-empty');
 
   await admin.click('nav >> text=ERP connector');
-  await admin.fill('input[name=baseUrl]', 'http://127.0.0.1:9/rest-api');
-  await admin.fill('input[name=clientId]', 'client-browser');
-  await admin.fill('input[name=clientSecret]', 'good-secret');
+  await admin.fill('input[name=baseUrl]', sim.url);
+  await admin.fill('input[name=clientId]', ERP_CLIENT_ID);
+  await admin.fill('input[name=clientSecret]', 'not-the-erp-secret');
   await admin.click('button:has-text("Test and save")');
-  expect(await admin.textContent('.alert.ok')).toContain('verified');
-  expect(await admin.content()).not.toContain('good-secret');
+  expect(await admin.textContent('.alert.error')).toContain('did not accept this client ID and secret');
+  expect(problems.splice(0)).toEqual([expect.stringContaining('status of 400')]);
+  await shot(admin, '05-admin-connector-refused');
+  await admin.fill('input[name=clientSecret]', ERP_SECRET);
+  await admin.click('button:has-text("Test and save")');
+  expect(await admin.textContent('.alert.ok')).toContain(`verified (${company.users.length} users readable)`);
+  expect(await admin.content()).not.toContain(ERP_SECRET);
+  expect(JSON.parse((await server.secrets.get(secretName('erp', tenantId))) ?? '{}')).toEqual({ clientId: ERP_CLIENT_ID, clientSecret: ERP_SECRET });
   await shot(admin, '05-admin-connector');
 
   await admin.click('nav >> text=Status');
@@ -99,20 +121,33 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   expect(await admin.textContent('.alert.ok')).toContain('saved');
 
   await admin.click('nav >> text=Email preview');
-  await admin.fill('input[name=person]', 'u-1001');
+  await admin.fill('input[name=person]', person.guid);
   await admin.click('button:has-text("Preview")');
   const frame = admin.frameLocator('iframe.preview');
-  expect(await frame.locator('h1').textContent()).toContain('Hello u-1001');
+  expect(await frame.locator('h1').textContent()).toContain(`Hello ${person.guid}`);
   await shot(admin, '08-admin-preview');
 
+  await admin.click('nav >> text=Security');
+  await admin.click('button:has-text("Set up two-step sign-in")');
+  const totpSecret = ((await admin.locator('code.secret').first().textContent()) ?? '').trim();
+  await admin.fill('input[name=code]', totpCode(totpSecret, server.clock.now()));
+  await shot(admin, '09-admin-security-enrol');
+  await admin.click('button:has-text("Turn on two-step sign-in")');
+  expect(await admin.textContent('.alert.ok')).toContain('Two-step sign-in is on');
+
   await staff.click('nav >> text=Job runs');
-  await shot(staff, '09-staff-runs');
+  await shot(staff, '10-staff-runs');
   await staff.click('nav >> text=Audit log');
-  await shot(staff, '10-staff-audit');
+  await shot(staff, '11-staff-audit');
 
   const audit = await server.db.kysely.selectFrom('audit_events').selectAll().execute();
   const actions = audit.map((a) => a.action);
-  for (const a of ['auth.login', 'tenant.created', 'invite.created', 'invite.accepted', 'connector.saved', 'job.enqueued', 'settings.updated', 'email.previewed']) expect(actions).toContain(a);
-  expect(JSON.stringify(audit)).not.toMatch(/browser-admin|ops-browser|good-secret|@/);
+  for (const a of ['auth.login', 'tenant.created', 'invite.created', 'invite.accepted', 'connector.rejected', 'connector.saved', 'job.enqueued', 'settings.updated', 'email.previewed', 'auth.totp-enabled']) expect(actions).toContain(a);
+  expect(audit.find((a) => a.action === 'connector.saved')?.details_json).toBe(JSON.stringify({ usersSeen: company.users.length }));
+  const auditText = JSON.stringify(audit);
+  expect(auditText).not.toMatch(/browser-admin|ops-browser|@/);
+  expect(auditText).not.toContain(ERP_SECRET);
+  expect(auditText).not.toContain('not-the-erp-secret');
+  for (const u of company.users) for (const v of [`${u.personal.firstName} ${u.personal.lastName}`, u.personal.lastName, u.personal.email]) expect(auditText).not.toContain(v);
   expect(problems).toEqual([]);
 });

@@ -17,6 +17,7 @@ import { createEnvelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { createDsrService } from '../../src/dsr/dsr.service';
 import { createRetentionService } from '../../src/retention/retention.service';
+import { createSsrfGuard, type SsrfGuard } from '../../src/net/ssrf-guard';
 import type { VerifyConnection } from '../../src/web/ports';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
@@ -39,11 +40,14 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Loopback allowed (test mode); a host name never reaches DNS, so tests stay on this machine. */
+export const createTestSsrfGuard = (): SsrfGuard => createSsrfGuard({ mode: 'test', lookup: async () => [] });
+
 /**
  * The real app on 127.0.0.1 with an ephemeral port, in-memory DB and fake neighbours, except data subject
  * requests: those run the real DSR service, so audit tests see the one event it records per request.
  */
-export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; verifyConnection?: VerifyConnection; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
+export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; ssrf?: SsrfGuard; verifyConnection?: VerifyConnection; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
   const db = await createTestDb();
   const clock = fixedClock(new Date('2026-03-02T08:00:00.000Z'));
   const secrets = createMemorySecretStore();
@@ -51,6 +55,8 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
   const audit = createAuditLog({ db, clock });
   const signer = createTokenSigner({ secret: Buffer.alloc(32, 9), clock });
   const logger = createMemoryLogger();
+  // The real guard in test mode: loopback (our simulator) is allowed, and no host name is ever resolved.
+  const ssrf = options.ssrf ?? createTestSsrfGuard();
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
   const retention = createRetentionService({
     db, clock, envelope, secrets, logger,
@@ -64,7 +70,7 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
     audit,
     cipher: plainCipher,
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
-    ssrf: { checkUrl: async (u) => { if (!u.startsWith('http')) throw new (await import('../../src/errors')).ValidationError('ERP base URL is not a valid URL'); } },
+    ssrf,
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
     jobs: options.jobs ?? ports.jobs,
     retention: ports.retention,
