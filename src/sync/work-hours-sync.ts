@@ -58,14 +58,18 @@ const ROWS_PER_TRANSACTION = 1000;
 
 export async function readWorkHours(run: SyncRun, q: { from: string; to: string; changedSince?: string }): Promise<void> {
   let buffered: ErpWorkHour[] = [];
-  for await (const page of prefetchOne(run.erp.workHours(q))) {
-    buffered = buffered.concat(page);
-    if (buffered.length >= ROWS_PER_TRANSACTION) {
-      await writePages(run, buffered);
-      buffered = [];
+  try {
+    for await (const page of prefetchOne(run.erp.workHours(q))) {
+      buffered = buffered.concat(page);
+      if (buffered.length >= ROWS_PER_TRANSACTION) {
+        await writePages(run, buffered);
+        buffered = [];
+      }
     }
+  } finally {
+    // The pages read before a failure are whole and valid: keep them, the watermark still stays put.
+    await writePages(run, buffered);
   }
-  await writePages(run, buffered);
 }
 
 /** Which entries to remove: by ERP ID, or the ones a full re-read of a date range did not stamp. */
