@@ -24,7 +24,8 @@ const DEFAULT_FROM: Sender = { email: 'insights@localhost', name: 'ERP Insights'
  * The default transport: one .eml per delivery under `dir` plus index.jsonl, both replaced atomically
  * (temp file + rename). The delivery id names the file, so sending the same delivery again overwrites
  * it and its index line instead of adding a second copy. Writes within one outbox are serialised; one
- * directory is meant to be written by one process.
+ * directory is meant to be written by one process. The .eml is written first, so a process killed
+ * between the two writes leaves a message without its index line, never an index line without a message.
  */
 export function createFileOutbox(deps: { dir: string; from?: Sender; clock?: Clock; logger?: Logger }): EmailTransport {
   const { dir } = deps;
