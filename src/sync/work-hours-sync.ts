@@ -54,7 +54,7 @@ async function writePages(run: SyncRun, pages: ErpWorkHour[]): Promise<void> {
  * Whole pages are buffered up to this many rows and written in one transaction: a commit costs more
  * than a hundred row writes on an encrypted database, and the buffer keeps memory bounded.
  */
-const ROWS_PER_TRANSACTION = 1000;
+const ROWS_PER_TRANSACTION = 5000;
 
 export async function readWorkHours(run: SyncRun, q: { from: string; to: string; changedSince?: string }): Promise<void> {
   let buffered: ErpWorkHour[] = [];
