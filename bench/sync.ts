@@ -28,10 +28,12 @@ async function rawFetch(erp: ErpClient, window: { from: string; to: string }): P
   return entries;
 }
 
-/** npm run bench -- sync --employees 1000 --months 12 */
+/** npm run bench -- sync --employees 1000 --months 12 [--rps N] */
 export async function run(args: string[]): Promise<void> {
   const employees = numberArg(args, 'employees', 1000);
   const months = numberArg(args, 'months', 12);
+  // Unlimited by default to expose our own cost; --rps 5 paces both passes like a real ERP would.
+  const rps = numberArg(args, 'rps', 10_000);
   const endDate = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() as string;
   const sim = await startSimulatorProcess(['--employees', String(employees), '--months', String(months + 1), '--end-date', endDate]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-bench-sync-'));
@@ -42,7 +44,7 @@ export async function run(args: string[]): Promise<void> {
       credentials: async () => ({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
       clock: systemClock,
       logger,
-      requestsPerSecond: 10_000,
+      requestsPerSecond: rps,
     });
   try {
     const today = DateTime.now().setZone(ZONE).toISODate() as string;
@@ -69,6 +71,7 @@ export async function run(args: string[]): Promise<void> {
         bench: 'sync',
         employees,
         months,
+        erp_requests_per_second: rps,
         requests: result.requests,
         raw_requests: raw.stats().requests,
         pages: result.pages,

@@ -46,7 +46,7 @@ export function openSqlite(options: SqliteOptions): Db {
   raw.pragma('busy_timeout = 10000');
   raw.pragma('synchronous = NORMAL');
   // Every page read from disk must be decrypted: a larger cache keeps hot index pages in plaintext memory.
-  raw.pragma('cache_size = -65536');
+  raw.pragma('cache_size = -32768');
   raw.pragma('wal_autocheckpoint = 16384');
   if (!inMemory) fs.chmodSync(options.file, 0o600);
   const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });

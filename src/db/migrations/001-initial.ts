@@ -77,7 +77,6 @@ export function initialMigration(dialect: Dialect) {
         .addPrimaryKeyConstraint('work_entries_pk', ['tenant_id', 'erp_entry_id'])
         .execute();
       await s.createIndex('work_entries_person_date').on('work_entries').columns(['tenant_id', 'erp_person_id', 'date']).execute();
-      await s.createIndex('work_entries_project_date').on('work_entries').columns(['tenant_id', 'erp_project_id', 'date']).execute();
 
       await s
         .createTable('absences')
