@@ -53,7 +53,7 @@ async function main(argv: string[]): Promise<void> {
       const demoConfig = { ...config, ERP_REQUESTS_PER_SECOND: 200, LOG_LEVEL: args.includes('--verbose') ? config.LOG_LEVEL : 'warn' };
       const { runDemo } = await import('./cli/demo');
       return withRuntime(demoConfig, async (rt) => {
-        const tenantId = await runDemo(rt, { employees: Number(flag(args, 'employees') ?? 50), keepSimulator: keepServing });
+        const { tenantId, closeSimulator } = await runDemo(rt, { employees: Number(flag(args, 'employees') ?? 50), keepSimulator: keepServing });
         if (!keepServing) return;
         const { demoAccounts } = await import('./cli/demo-accounts');
         const { staff, admin } = await demoAccounts(rt, tenantId);
@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<void> {
         console.log(`  customer admin: ${admin.username} / ${admin.password}`);
         console.log(`  staff:          ${staff.username} / ${staff.password}  (TOTP secret ${staff.totpSecret ?? ''})`);
         await serveUntilStopped(rt);
+        await closeSimulator();
       });
     }
     case 'run-job': {

@@ -39,7 +39,10 @@ function table(rows: Record<string, string | number>[]): string {
  * `npm run demo`: the main pipeline end to end on embedded defaults — a simulated ERP on loopback, the
  * encrypted database under ./data, jobs run through the job system exactly as the scheduler would.
  */
-export async function runDemo(rt: Runtime, options: { employees: number; keepSimulator: boolean }): Promise<string> {
+export async function runDemo(
+  rt: Runtime,
+  options: { employees: number; keepSimulator: boolean },
+): Promise<{ tenantId: string; closeSimulator(): Promise<void> }> {
   const endDate = DateTime.now().setZone(rt.config.DEFAULT_TIMEZONE).minus({ days: 1 }).toISODate() as string;
   const company = generateCompany({ seed: 42, employees: options.employees, months: 13, endDate });
   const sim = await startSimulator({ company, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
@@ -83,7 +86,7 @@ export async function runDemo(rt: Runtime, options: { employees: number; keepSim
     }
     const failed = runs.filter((r) => r?.state !== 'succeeded');
     if (failed.length > 0) process.exitCode = 1;
-    return tenantId;
+    return { tenantId, closeSimulator: () => sim.close() };
   } finally {
     if (!options.keepSimulator) await sim.close();
   }
