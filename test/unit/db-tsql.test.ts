@@ -63,4 +63,26 @@ describe('repository queries compiled for SQL Server', () => {
     expect(sql.filter((s) => /\blimit\b/.test(s))).toEqual([]);
     expect(sql).toMatchSnapshot();
   });
+
+  it('compiles the delivery, retention and tenant queries', async () => {
+    const { createDeliveryRepo } = await import('../../src/email/delivery.repo');
+    const { deleteInBatches } = await import('../../src/retention/batch-delete');
+    const { createTenantsService } = await import('../../src/tenants/tenants.service');
+    const { sql } = await import('kysely');
+    const db = createMssqlRecorder();
+    const deliveries = createDeliveryRepo(db);
+    const key = { tenantId: 't', personId: 'p', period: '2026-W47', kind: 'weekly' };
+    await deliveries.ensurePending(key, NOW).catch(() => undefined);
+    await deliveries.claimForSending('d1', ['pending'], NOW);
+    await deliveries.markStaleSendingUnknown('t', NOW);
+    await deleteInBatches(db, 'daily_facts', sql`tenant_id = ${'t'}`, 500, async () => undefined);
+    await createTenantsService({ db, clock: fixedClock(new Date(NOW)) }).list();
+    const sql_ = db.statements.map((s) => s.sql);
+    const merge = sql_.find((s) => s.startsWith('merge into "deliveries"'));
+    expect(merge).toBeDefined();
+    expect(merge).not.toContain('when matched');
+    expect(sql_).toContain('delete top (@1) from "daily_facts" where tenant_id = @2');
+    expect(sql_.filter((s) => /\blimit\b|\bexcluded\b|on conflict/.test(s))).toEqual([]);
+    expect(sql_).toMatchSnapshot();
+  });
 });
