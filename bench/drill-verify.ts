@@ -24,6 +24,8 @@ export interface DrillFindings {
   failed_deliveries: number;
   /** .eml files whose delivery id is not in the deliveries table. */
   orphan_emails: number;
+  /** .eml files of deliveries that are neither 'sent' nor 'unknown': a message the log says never left. */
+  unaccounted_emails: number;
   /** .eml files missing from index.jsonl (a kill between the two writes). */
   index_missing: number;
   integrity: string;
@@ -48,12 +50,14 @@ export async function verifyDrill(db: Db, outboxDir: string): Promise<DrillFindi
   const emlFiles = fs.existsSync(outboxDir) ? fs.readdirSync(outboxDir).filter((f) => f.endsWith('.eml')) : [];
   const emailsPerKey = new Map<string, number>();
   let orphans = 0;
+  let unaccounted = 0;
   for (const file of emlFiles) {
     const delivery = byId.get(file.slice(0, -'.eml'.length));
     if (!delivery) {
       orphans += 1;
       continue;
     }
+    if (delivery.state !== 'sent' && delivery.state !== 'unknown') unaccounted += 1;
     emailsPerKey.set(keyOf(delivery), (emailsPerKey.get(keyOf(delivery)) ?? 0) + 1);
   }
   const indexed = new Set((await readOutboxIndex(outboxDir)).map((e) => e.file));
@@ -79,6 +83,7 @@ export async function verifyDrill(db: Db, outboxDir: string): Promise<DrillFindi
     unknown_with_email: unknown.filter((d) => (emailsPerKey.get(keyOf(d)) ?? 0) > 0).length,
     failed_deliveries: deliveries.filter((d) => d.state === 'failed' || d.state === 'failed-retryable').length,
     orphan_emails: orphans,
+    unaccounted_emails: unaccounted,
     index_missing: emlFiles.filter((f) => !indexed.has(f)).length,
     run_ms_max: runMsMax,
     integrity: integrity.rows.map((r) => r.integrity_check).join('; '),

@@ -1,7 +1,7 @@
 /**
  * Crash drill (`npm run drill`): the sync → insights → deliver pipeline runs through the job system
  * on the ERP simulator while its worker process is SIGKILLed at seeded random moments and restarted.
- * Prints one JSON line; exits non-zero when a run or an email happened twice, a sent delivery does not
+ * Prints one JSON line (--keep leaves the temp DATA_DIR and drill.log behind); exits non-zero when a run or an email happened twice, a sent delivery does not
  * have exactly one message, the pipeline did not finish or the database fails its integrity check.
  *
  *   npm run drill -- --employees 40 --months 6 --kills 10 --tenants 1 --seed 1 --max-delay-ms 1500
@@ -92,6 +92,26 @@ async function lastDurationMs(rt: Runtime, job: string): Promise<number | undefi
   return row?.duration_ms ?? undefined;
 }
 
+/**
+ * Runs that failed for a reason other than the kills (they were retried): the run rows forget the
+ * error once a retry succeeds, the workers' log does not.
+ */
+async function failuresInLog(file: string): Promise<Record<string, number>> {
+  const byClass: Record<string, number> = {};
+  for (const line of (await fs.promises.readFile(file, 'utf8')).split('\n')) {
+    let entry: { message?: string; errorClass?: string };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue; // a line cut short by a kill, or not a log line
+    }
+    if (entry.message !== 'Job run failed, will retry' && entry.message !== 'Job run dead') continue;
+    const key = entry.errorClass ?? 'unknown';
+    byClass[key] = (byClass[key] ?? 0) + 1;
+  }
+  return byClass;
+}
+
 /** One tenant's sync → insights → deliver, each enqueued once the previous run succeeded. */
 async function runPipeline(rt: Runtime, tenantId: string, deadline: Deadline): Promise<boolean> {
   for (const job of PIPELINE) {
@@ -132,6 +152,7 @@ async function main(args: string[]): Promise<void> {
   const seed = numberArg(args, 'seed', 1);
   const maxDelayMs = numberArg(args, 'max-delay-ms', 1500);
   const deadline = deadlineIn(numberArg(args, 'timeout-s', 480) * 1000);
+  const keep = args.includes('--keep');
   const random = seededRandom(seed);
   const wallStart = performance.now();
 
@@ -174,16 +195,23 @@ async function main(args: string[]): Promise<void> {
     const killer = (async () => {
       while (done < kills) {
         const current: WorkerProcess = worker;
-        // A kill only counts once this worker has claimed something: killing an idle process that is
-        // waiting for an expired lease would prove nothing.
+        // Each kill aims at a stage drawn at random, so the short insights and deliver runs are hit as
+        // often as the long sync; it waits until this worker has claimed a run of it (killing a process
+        // that idles until an expired lease frees the run would prove nothing).
+        const target = PIPELINE[Math.floor(random() * PIPELINE.length)] ?? 'sync';
         const claimed = await until(deadline, async () => {
-          if (pipelineOver) return null;
-          const row = await rt.db.kysely.selectFrom('job_runs').select('job').where('started_at', '>=', current.startedAt).executeTakeFirst();
-          return row ?? undefined;
+          if (pipelineOver) return false;
+          const row = await rt.db.kysely
+            .selectFrom('job_runs')
+            .select('id')
+            .where('job', '=', target)
+            .where('started_at', '>=', current.startedAt)
+            .executeTakeFirst();
+          return row ? true : undefined;
         });
         if (!claimed) return;
-        // A moment within the time this job took when it last succeeded, so short jobs get hit too.
-        await sleep(Math.floor(random() * (await lastDurationMs(rt, claimed.job) ?? maxDelayMs)));
+        // A moment within the time this job took when it last succeeded.
+        await sleep(Math.floor(random() * ((await lastDurationMs(rt, target)) ?? maxDelayMs)));
         const running = await rt.db.kysely
           .selectFrom('job_runs')
           .select('job')
@@ -218,8 +246,9 @@ async function main(args: string[]): Promise<void> {
     worker.child.kill('SIGTERM');
     await Promise.race([worker.exited, sleep(15_000).then(() => worker?.child.kill('SIGKILL'))]);
     const findings = await verifyDrill(rt.db, config.OUTBOX_DIR);
+    const retriedErrors = await failuresInLog(path.join(dir, 'drill.log'));
     const exactlyOne = findings.recipients > 0 && findings.emails_per_recipient_min === 1 && findings.emails_per_recipient_max === 1;
-    ok = findings.duplicates === 0 && exactlyOne && findings.integrity === 'ok' && lastRoundOk && findings.orphan_emails === 0;
+    ok = findings.duplicates === 0 && exactlyOne && findings.integrity === 'ok' && lastRoundOk && findings.orphan_emails === 0 && findings.unaccounted_emails === 0;
     console.log(
       JSON.stringify({
         drill: 'pipeline',
@@ -234,6 +263,7 @@ async function main(args: string[]): Promise<void> {
         pipeline_finished: lastRoundOk,
         workers_started: spawned,
         ...findings,
+        retried_errors: retriedErrors,
         wall_ms: Math.round(performance.now() - wallStart),
       }),
     );
@@ -243,7 +273,7 @@ async function main(args: string[]): Promise<void> {
     await sim.stop();
     await new Promise<void>((resolve) => logStream.end(resolve));
     fs.closeSync(logFd);
-    if (ok) fs.rmSync(dir, { recursive: true, force: true });
+    if (ok && !keep) fs.rmSync(dir, { recursive: true, force: true });
     else console.error(`drill data and logs kept in ${dir}`);
   }
   if (!ok) process.exitCode = 1;
