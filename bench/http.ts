@@ -130,6 +130,7 @@ export async function run(args: string[]): Promise<void> {
       for (const t of targets) {
         const probe = await fetch(base + t.path, { headers: t.headers, redirect: 'manual' });
         if (probe.status !== 200) throw new Error(`${t.target}: ${t.path} answered ${probe.status} before the load run`);
+        const responseBytes = (await probe.arrayBuffer()).byteLength;
         const r = await load(base + t.path, t.headers, seconds, connections);
         console.log(
           JSON.stringify({
@@ -139,6 +140,7 @@ export async function run(args: string[]): Promise<void> {
             p99_ms: r.latency.p99,
             non_2xx: r.non2xx,
             errors: r.errors,
+            response_bytes: responseBytes,
             seconds,
             connections,
             node_env: config.NODE_ENV,
