@@ -2,9 +2,10 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3-multiple-ciphers';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely } from 'kysely';
 import { ConfigError } from '../errors';
 import type { Db } from './db';
+import { ImmediateSqliteDialect } from './sqlite-immediate-dialect';
 import type { Database } from './schema';
 
 export interface SqliteOptions {
@@ -49,7 +50,7 @@ export function openSqlite(options: SqliteOptions): Db {
   raw.pragma('cache_size = -32768');
   raw.pragma('wal_autocheckpoint = 16384');
   if (!inMemory) fs.chmodSync(options.file, 0o600);
-  const kysely = new Kysely<Database>({ dialect: new SqliteDialect({ database: raw }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
   return {
     kysely,
     dialect: 'sqlite',
