@@ -59,7 +59,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
   const iso = (offsetMs = 0): string => new Date(clock.now().getTime() + offsetMs).toISOString();
 
   async function execute(run: JobRun, controller: AbortController): Promise<void> {
-    const runLogger = logger.child({ job: run.job, tenantId: run.tenant_id, runId: run.id, slot: run.slot, attempt: run.attempts });
+    const runLogger = logger.child({ job: run.job, tenantId: run.tenant_id, jobId: run.id, slot: run.slot, attempt: run.attempts });
     const startedAt = clock.now().getTime();
     const counters: Record<string, number> = {};
     // The claim's own token, not the worker ID: if this worker re-claims a run whose lease it let
