@@ -1,6 +1,7 @@
 /**
  * The command line, and the only place that picks real implementations (through src/runtime.ts):
- *   serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <u> | simulate
+ *   serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <u> |
+ *   purge-replay --since <time> --file <export> | simulate
  */
 import { hostname } from 'node:os';
 import dotenv from 'dotenv';
@@ -33,7 +34,8 @@ async function serveUntilStopped(rt: Runtime): Promise<void> {
   await stopped;
 }
 
-const usage = 'usage: main <serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <name> | simulate>';
+const usage =
+  'usage: main <serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <name> | purge-replay --since <time> --file <export> | simulate>';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -81,6 +83,18 @@ async function main(argv: string[]): Promise<void> {
         console.log(`  initial password: ${created.initialPassword}`);
         console.log(`  TOTP secret:      ${created.enrolment.secret}`);
         console.log(`  TOTP URI:         ${created.enrolment.otpauthUri}`);
+      });
+    }
+    case 'purge-replay': {
+      const since = flag(args, 'since');
+      const file = flag(args, 'file');
+      if (!since || !file) throw new ConfigError(['purge-replay: --since <ISO time> and --file <export.json> are required']);
+      const { readFile } = await import('node:fs/promises');
+      const { parsePurgeEvents, replayPersonPurges } = await import('./retention/purge-replay');
+      const events = parsePurgeEvents(await readFile(file, 'utf8'), new Date(since).toISOString());
+      return withRuntime(config, async (rt) => {
+        const result = await replayPersonPurges({ db: rt.db, retention: rt.retention }, events);
+        console.log(JSON.stringify({ events: events.length, ...result, note: 'tenant purges are re-applied by run-job retention-purge' }));
       });
     }
     default:

@@ -143,7 +143,8 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
       .set({ state: 'completed', counts_json: JSON.stringify(counts), subject_id: subject, completed_at: now() })
       .where('id', '=', recordId)
       .execute();
-    log.info('Purge completed', { counts });
+    // The one log line operators export to re-apply purges after a point-in-time restore (RUNBOOK §6).
+    log.info('purge.completed', { reason: record.reason, subject, counts });
     return { recordId, tenantId, scope, reason: record.reason, counts };
   }
 
