@@ -19,24 +19,13 @@ import { secretName } from '../src/secrets/secret-store';
 import { numberArg } from './args';
 import { verifyDrill } from './drill-verify';
 import { startSimulatorProcess } from './simulator-process';
+import { mulberry32 } from '../integrations/erp-simulator/prng';
 
 const ZONE = 'Europe/Helsinki';
 const PIPELINE = ['sync', 'insights', 'deliver'] as const;
 const FINISHED = new Set(['succeeded', 'dead', 'cancelled']);
 const POLL_MS = 25;
 const MAX_ROUNDS = 20;
-
-/** mulberry32: a tiny seeded generator, so a drill that finds something can be replayed. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -153,7 +142,7 @@ async function main(args: string[]): Promise<void> {
   const maxDelayMs = numberArg(args, 'max-delay-ms', 1500);
   const deadline = deadlineIn(numberArg(args, 'timeout-s', 480) * 1000);
   const keep = args.includes('--keep');
-  const random = seededRandom(seed);
+  const random = mulberry32(seed);
   const wallStart = performance.now();
 
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-drill-'));

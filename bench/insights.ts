@@ -7,21 +7,10 @@ import { addDays, isoWeekOf, lastCompletedWeek, parseLocalDate } from '../src/in
 import { computeInsights } from '../src/insights/engine';
 import { defaultInsightSettings, type DayFact, type PersonHistory, type ProjectHistory } from '../src/insights/input';
 import { numberArg, rssPeakSampler } from './args';
+import { mulberry32 } from '../integrations/erp-simulator/prng';
 
 const REFERENCE_DATE = '2026-11-23';
 const TEAM_SIZE = 8;
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface DayInfo {
   date: string;

@@ -8,18 +8,7 @@ import {
   selectMethod,
 } from '../../src/insights/forecast-select';
 import { FORECAST_METHODS } from '../../src/insights/types';
-
-/** Deterministic uniform [0, 1) numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../../integrations/erp-simulator/prng';
 
 describe('forecast methods on known series', () => {
   it('computes simple exponential smoothing by hand', () => {
@@ -90,7 +79,7 @@ describe('rolling-origin selection', () => {
   });
 
   it('never picks a method whose backtest MASE exceeds seasonal-naive on synthetic series', () => {
-    const random = rng(42);
+    const random = mulberry32(42);
     const shapes = [
       () => 0.6 + 0.1 * (random() - 0.5), // noise around a level
       (t: number) => 0.3 + 0.015 * t + 0.05 * (random() - 0.5), // trend
