@@ -15,11 +15,11 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/create-logger';
 import { createRuntime, type Runtime } from '../src/runtime';
-import { secretName } from '../src/secrets/secret-store';
 import { numberArg } from './args';
 import { verifyDrill } from './drill-verify';
 import { startSimulatorProcess } from './simulator-process';
 import { mulberry32 } from '../integrations/erp-simulator/prng';
+import { onboardTenant } from '../src/tenants/onboarding';
 
 const ZONE = 'Europe/Helsinki';
 const PIPELINE = ['sync', 'insights', 'deliver'] as const;
@@ -117,17 +117,8 @@ async function runPipeline(rt: Runtime, tenantId: string, deadline: Deadline): P
 async function setUpTenants(rt: Runtime, count: number, sim: { url: string; clientId: string; clientSecret: string }): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const tenant = await rt.tenants.create({
-      displayName: `Drill ${i + 1} Oy`,
-      erpKind: 'severa',
-      contractStart: '2024-01-01',
-      contractEnd: null,
-      timezone: ZONE,
-      country: 'FI',
-      defaultLanguage: 'fi',
-    });
-    await rt.tenants.setErpBaseUrl(tenant.id, sim.url);
-    await rt.secrets.set(secretName('erp', tenant.id), JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }));
+    const erp = { baseUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret };
+    const tenant = await onboardTenant(rt, { displayName: `Drill ${i + 1} Oy`, contractStart: '2024-01-01', timezone: ZONE }, erp);
     ids.push(tenant.id);
   }
   return ids;

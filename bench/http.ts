@@ -13,9 +13,9 @@ import { serve } from '../src/cli/serve';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/create-logger';
 import { createRuntime } from '../src/runtime';
-import { secretName } from '../src/secrets/secret-store';
 import { numberArg } from './args';
 import { startSimulatorProcess } from './simulator-process';
+import { onboardTenant } from '../src/tenants/onboarding';
 
 const run$ = promisify(execFile);
 const ZONE = 'Europe/Helsinki';
@@ -34,17 +34,8 @@ async function prepare(env: Record<string, string>, employees: number): Promise<
   const sim = await startSimulatorProcess(['--employees', String(employees), '--months', '14', '--end-date', endDate]);
   const rt = await createRuntime(loadConfig({ ...env, NODE_ENV: 'development', ERP_REQUESTS_PER_SECOND: '100' }), logger());
   try {
-    const tenant = await rt.tenants.create({
-      displayName: 'Bench Oy',
-      erpKind: 'severa',
-      contractStart: '2025-01-01',
-      contractEnd: null,
-      timezone: ZONE,
-      country: 'FI',
-      defaultLanguage: 'fi',
-    });
-    await rt.tenants.setErpBaseUrl(tenant.id, sim.url);
-    await rt.secrets.set(secretName('erp', tenant.id), JSON.stringify({ clientId: sim.clientId, clientSecret: sim.clientSecret }));
+    const erp = { baseUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret };
+    const tenant = await onboardTenant(rt, { displayName: 'Bench Oy', contractStart: '2025-01-01', timezone: ZONE }, erp);
     const worker = rt.createWorker('bench-http-setup');
     for (const job of ['sync', 'insights']) {
       const queued = await rt.jobControl.enqueueNow(job, tenant.id);

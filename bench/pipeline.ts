@@ -8,9 +8,9 @@ import { DateTime } from 'luxon';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/create-logger';
 import { createRuntime, type Runtime } from '../src/runtime';
-import { secretName } from '../src/secrets/secret-store';
 import { numberArg, rssPeakSampler } from './args';
 import { startSimulatorProcess } from './simulator-process';
+import { onboardTenant } from '../src/tenants/onboarding';
 
 const JOBS = ['sync', 'insights', 'deliver'] as const;
 
@@ -53,17 +53,11 @@ async function startCountingProxy(target: string): Promise<{ origin: string; cou
 async function createTenants(rt: Runtime, count: number, erpUrl: string, credentials: { clientId: string; clientSecret: string }): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
-    const tenant = await rt.tenants.create({
-      displayName: `Bench tenant ${i + 1}`,
-      erpKind: 'severa',
-      contractStart: '2025-01-01',
-      contractEnd: null,
-      timezone: rt.config.DEFAULT_TIMEZONE,
-      country: 'FI',
-      defaultLanguage: 'fi',
-    });
-    await rt.tenants.setErpBaseUrl(tenant.id, erpUrl);
-    await rt.secrets.set(secretName('erp', tenant.id), JSON.stringify(credentials));
+    const tenant = await onboardTenant(
+      rt,
+      { displayName: `Bench tenant ${i + 1}`, contractStart: '2025-01-01', timezone: rt.config.DEFAULT_TIMEZONE },
+      { baseUrl: erpUrl, ...credentials },
+    );
     ids.push(tenant.id);
   }
   return ids;

@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import { generateCompany, startSimulator } from '../../integrations/erp-simulator';
 import type { Runtime } from '../runtime';
-import { secretName } from '../secrets/secret-store';
+import { connectErp, onboardTenant } from '../tenants/onboarding';
 
 const DEMO_TENANT_NAME = 'Demo Oy';
 const DEMO_CLIENT_ID = 'demo-client';
@@ -9,21 +9,14 @@ const DEMO_CLIENT_SECRET = 'demo-secret-of-the-local-simulator';
 
 /** Finds or creates the demo tenant and points it at this run's simulator. */
 async function demoTenant(rt: Runtime, simulatorUrl: string): Promise<string> {
+  const erp = { baseUrl: simulatorUrl, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
   const existing = (await rt.tenants.list()).find((t) => t.displayName === DEMO_TENANT_NAME);
-  const tenant =
-    existing ??
-    (await rt.tenants.create({
-      displayName: DEMO_TENANT_NAME,
-      erpKind: 'severa',
-      contractStart: '2025-01-01',
-      contractEnd: null,
-      timezone: rt.config.DEFAULT_TIMEZONE,
-      country: 'FI',
-      defaultLanguage: 'fi',
-    }));
-  await rt.tenants.setErpBaseUrl(tenant.id, simulatorUrl);
-  await rt.secrets.set(secretName('erp', tenant.id), JSON.stringify({ clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET }));
-  return tenant.id;
+  if (existing) {
+    await connectErp(rt, existing.id, erp);
+    return existing.id;
+  }
+  const created = await onboardTenant(rt, { displayName: DEMO_TENANT_NAME, contractStart: '2025-01-01', timezone: rt.config.DEFAULT_TIMEZONE }, erp);
+  return created.id;
 }
 
 function table(rows: Record<string, string | number>[]): string {
