@@ -26,7 +26,7 @@ export interface InsightsService {
 /** History the engine looks at: a year of weeks for forecasting, more than the flex period. */
 const HISTORY_WEEKS = 60;
 
-export function toEngineSettings(tenant: InsightsTenant): TenantInsightSettings {
+function toEngineSettings(tenant: InsightsTenant): TenantInsightSettings {
   const base = defaultInsightSettings({ country: tenant.country, timezone: tenant.timezone });
   const enabled = Object.fromEntries(
     Object.keys(base.enabled).map((k) => [k, tenant.settings.enabledInsights.includes(k)]),

@@ -3,14 +3,12 @@ import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { WorkCalendar } from '../insights/calendar';
 import type { Contract } from '../insights/input';
-import type { Logger } from '../logging/logger';
 
 /** What one tenant's sync run shares between its passes. */
 export interface SyncRun {
   db: Db;
   erp: ErpClient;
   envelope: Envelope;
-  logger: Logger;
   tenantId: string;
   calendar: WorkCalendar;
   /** Local dates of the data window, inclusive. */

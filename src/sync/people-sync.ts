@@ -4,7 +4,7 @@ import { subjectDigest } from '../retention/purge-runner';
 import { isPastRetention } from '../retention/retention-rule';
 import type { SyncRun } from './context';
 
-export const workdaysToMask = (days: number[]): number => days.reduce((mask, d) => mask | (1 << (d - 1)), 0);
+const workdaysToMask = (days: number[]): number => days.reduce((mask, d) => mask | (1 << (d - 1)), 0);
 export const maskToWorkdays = (mask: number): number[] => [1, 2, 3, 4, 5, 6, 7].filter((d) => mask & (1 << (d - 1)));
 
 function employment(contracts: ErpWorkContract[]): { start: string | null; end: string | null } {

@@ -54,7 +54,6 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         db,
         erp,
         envelope,
-        logger,
         tenantId: tenant.id,
         calendar: createWorkCalendar({ country: tenant.country, timezone: tenant.timezone, halfDayEves: tenant.halfDayEves }),
         window: { from, to: today },
