@@ -109,6 +109,8 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
 
   await admin.click('nav >> text=Status');
   await admin.click('button:has-text("Run sync now")');
+  // The POST answers with a redirect; reloading before it has landed races the navigation.
+  await admin.waitForURL('**/admin/status?queued=1', { waitUntil: 'load' });
   expect(server.ports.calls).toContain(`enqueue:sync:${tenantId}`);
   await server.db.kysely.insertInto('job_runs').values({ id: 'run-browser-1', job: 'sync', tenant_id: tenantId, slot: 's1', state: 'succeeded', attempts: 1, run_after: '2026-03-02T08:00:00.000Z', lease_owner: null, lease_expires_at: null, started_at: '2026-03-02T08:00:01.000Z', finished_at: '2026-03-02T08:00:09.000Z', duration_ms: 8000, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: '2026-03-02T08:00:00.000Z', updated_at: '2026-03-02T08:00:09.000Z' }).execute();
   await admin.reload();
