@@ -27,7 +27,7 @@ export interface SyncHarness {
   tenant: SyncTenant;
   logs: LogRecord[];
   clock: ReturnType<typeof fixedClock>;
-  client(overrides?: { maxRetries?: number }): ErpClient;
+  client(overrides?: { maxRetries?: number; requestTimeoutMs?: number }): ErpClient;
   close(): Promise<void>;
 }
 

@@ -42,6 +42,19 @@ describe('sync under injected ERP faults', () => {
     expect(state).toEqual([]);
   });
 
+  it('retries requests that time out on slow answers and ends with the same data as a clean run', async () => {
+    const clean = await createSyncHarness();
+    const expected = (await clean.sync.syncTenant(clean.tenant, clean.client())).entries;
+    await clean.close();
+
+    h = await createSyncHarness({ faults: { slowMs: { every: 25, delayMs: 1500 } } });
+    const result = await h.sync.syncTenant(h.tenant, h.client({ requestTimeoutMs: 300, maxRetries: 4 }));
+    expect(result.entries).toBe(expected);
+    expect(await entryCount(h)).toBe(expected);
+    expect(result.retries).toBeGreaterThan(0);
+    expect(h.sim.stats().slowResponses).toBeGreaterThan(0);
+  });
+
   it('reports an ERP that keeps failing as a retryable upstream error', async () => {
     h = await createSyncHarness({ faults: { random5xxRate: 1 } });
     await expect(h.sync.syncTenant(h.tenant, h.client({ maxRetries: 2 }))).rejects.toMatchObject({ name: 'UpstreamError', retryable: true });
