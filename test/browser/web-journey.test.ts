@@ -10,6 +10,7 @@ import { createErpVerifier } from '../../src/tenants/erp-verifier';
 import { launchChromium } from '../fakes/chromium';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createTestSsrfGuard, plainCipher, startTestServer, type TestServer } from '../fakes/web-app';
+import { createRealPipelinePorts } from '../fakes/web-pipeline';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'web');
 
@@ -20,6 +21,7 @@ const company = generateCompany({ seed: 11, employees: 24, months: 1, endDate: '
 let sim: Simulator;
 let server: TestServer;
 let browser: Browser;
+let pipeline: ReturnType<typeof createRealPipelinePorts>;
 const problems: string[] = [];
 
 beforeAll(async () => {
@@ -27,7 +29,12 @@ beforeAll(async () => {
   sim = await startSimulator({ company, clientId: ERP_CLIENT_ID, clientSecret: ERP_SECRET });
   // The connector page verifies against the real simulator through the real guard and verifier.
   const ssrf = createTestSsrfGuard();
-  server = await startTestServer({ ssrf, verifyConnection: createErpVerifier({ ssrf, clock: systemClock, logger: createMemoryLogger(), timeoutMs: 5_000 }) });
+  server = await startTestServer({
+    ssrf,
+    verifyConnection: createErpVerifier({ ssrf, clock: systemClock, logger: createMemoryLogger(), timeoutMs: 5_000 }),
+    // "Run sync now" and the email preview go through the real job system, sync, insights and renderer.
+    pipeline: (env) => (pipeline = createRealPipelinePorts(env, path.join(ARTIFACTS, 'outbox'))),
+  });
   browser = await launchChromium();
 });
 afterAll(async () => {
@@ -74,7 +81,6 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
 
   const person = company.users[0];
   if (!person) throw new Error('the simulated company has no users');
-  await server.db.kysely.insertInto('people').values({ tenant_id: tenantId, erp_person_id: person.guid, employment_start: '2024-01-01', employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, restricted: 0, updated_at: '2026-01-01T00:00:00.000Z' }).execute();
 
   const admin = await newPage();
   await admin.goto(inviteUrl.replace('http://127.0.0.1', server.url));
@@ -111,8 +117,11 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   await admin.click('button:has-text("Run sync now")');
   // The POST answers with a redirect; reloading before it has landed races the navigation.
   await admin.waitForURL('**/admin/status?queued=1', { waitUntil: 'load' });
-  expect(server.ports.calls).toContain(`enqueue:sync:${tenantId}`);
-  await server.db.kysely.insertInto('job_runs').values({ id: 'run-browser-1', job: 'sync', tenant_id: tenantId, slot: 's1', state: 'succeeded', attempts: 1, run_after: '2026-03-02T08:00:00.000Z', lease_owner: null, lease_expires_at: null, started_at: '2026-03-02T08:00:01.000Z', finished_at: '2026-03-02T08:00:09.000Z', duration_ms: 8000, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: '2026-03-02T08:00:00.000Z', updated_at: '2026-03-02T08:00:09.000Z' }).execute();
+  const runs = await server.db.kysely.selectFrom('job_runs').select(['job', 'state']).where('tenant_id', '=', tenantId).execute();
+  expect(runs).toEqual([{ job: 'sync', state: 'succeeded' }]);
+  expect(await server.db.kysely.selectFrom('people').select('erp_person_id').where('erp_person_id', '=', person.guid).executeTakeFirst()).toBeDefined();
+  // The scheduled insights job has no button; it runs as the schedule would.
+  await pipeline.jobs.enqueueNow('insights', tenantId);
   await admin.reload();
   expect(await admin.textContent('table')).toContain('succeeded');
   await shot(admin, '06-admin-status-run');
@@ -126,7 +135,9 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   await admin.fill('input[name=person]', person.guid);
   await admin.click('button:has-text("Preview")');
   const frame = admin.frameLocator('iframe.preview');
-  expect(await frame.locator('h1').textContent()).toContain(`Hello ${person.guid}`);
+  // The real email: the first name comes from the ERP at preview time, in the person's language.
+  expect(await frame.locator('body').textContent()).toContain(person.personal.firstName);
+  expect(await admin.textContent('body')).not.toContain(person.personal.email);
   await shot(admin, '08-admin-preview');
 
   await admin.click('nav >> text=Security');

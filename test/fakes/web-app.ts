@@ -18,7 +18,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { createDsrService } from '../../src/dsr/dsr.service';
 import { createRetentionService } from '../../src/retention/retention.service';
 import { createSsrfGuard, type SsrfGuard } from '../../src/net/ssrf-guard';
-import type { VerifyConnection } from '../../src/web/ports';
+import type { EmailPreviewPort, JobsPort, VerifyConnection } from '../../src/web/ports';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
 export const plainCipher: SecretCipher = {
@@ -47,7 +47,25 @@ export const createTestSsrfGuard = (): SsrfGuard => createSsrfGuard({ mode: 'tes
  * The real app on 127.0.0.1 with an ephemeral port, in-memory DB and fake neighbours, except data subject
  * requests: those run the real DSR service, so audit tests see the one event it records per request.
  */
-export async function startTestServer(options: { isProduction?: boolean; loginLimit?: number; ssrf?: SsrfGuard; verifyConnection?: VerifyConnection; jobs?: ReturnType<typeof createFakePorts>['jobs'] } = {}): Promise<TestServer> {
+/** What a test may wire in place of the fake job and preview ports (e.g. the real pipeline). */
+export interface TestServerEnv {
+  db: Db;
+  clock: ReturnType<typeof fixedClock>;
+  secrets: ReturnType<typeof createMemorySecretStore>;
+  envelope: ReturnType<typeof createEnvelope>;
+  signer: ReturnType<typeof createTokenSigner>;
+}
+
+export async function startTestServer(
+  options: {
+    isProduction?: boolean;
+    loginLimit?: number;
+    ssrf?: SsrfGuard;
+    verifyConnection?: VerifyConnection;
+    jobs?: ReturnType<typeof createFakePorts>['jobs'];
+    pipeline?: (env: TestServerEnv) => { jobs: JobsPort; emailPreview: EmailPreviewPort };
+  } = {},
+): Promise<TestServer> {
   const db = await createTestDb();
   const clock = fixedClock(new Date('2026-03-02T08:00:00.000Z'));
   const secrets = createMemorySecretStore();
@@ -62,6 +80,7 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
     db, clock, envelope, secrets, logger,
     config: { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 },
   });
+  const pipeline = options.pipeline?.({ db, clock, secrets, envelope, signer });
   const app = createApp({
     db,
     clock,
@@ -72,10 +91,10 @@ export async function startTestServer(options: { isProduction?: boolean; loginLi
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
     ssrf,
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
-    jobs: options.jobs ?? ports.jobs,
+    jobs: pipeline?.jobs ?? options.jobs ?? ports.jobs,
     retention: ports.retention,
     dsr: createDsrService({ db, envelope, retention, audit, clock }),
-    emailPreview: ports.emailPreview,
+    emailPreview: pipeline?.emailPreview ?? ports.emailPreview,
     config: { isProduction: options.isProduction ?? false, SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
     csrfSecret: Buffer.alloc(32, 7),
     metricsToken: 'metrics-token-for-tests',

@@ -1,0 +1,79 @@
+import { deliverJob } from '../../jobs/deliver';
+import { insightsJob } from '../../jobs/insights';
+import type { PipelineDeps } from '../../jobs/pipeline-deps';
+import { syncJob } from '../../jobs/sync';
+import { createSeveraClient } from '../../integrations/severa/severa-client';
+import { deliveryTenant } from '../../src/email/delivery-tenant';
+import { createDeliveryService } from '../../src/email/delivery.service';
+import { createFileOutbox } from '../../src/email/file-outbox';
+import { createInsightEmailRenderer } from '../../src/email/render';
+import { createInsightsService } from '../../src/insights/insights.service';
+import { createJobControl } from '../../src/scheduler/job-control';
+import { createJobRegistry } from '../../src/scheduler/job-registry';
+import { createWorker } from '../../src/scheduler/worker';
+import { secretName } from '../../src/secrets/secret-store';
+import { createSyncService } from '../../src/sync/sync.service';
+import { createTenantsService } from '../../src/tenants/tenants.service';
+import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
+import { createMemoryLogger } from './memory-logger';
+import type { TestServerEnv } from './web-app';
+
+/**
+ * The real pipeline behind the web ports: "run now" goes through the job system and is worked off at
+ * once (so a test sees the finished run), and the preview renders the person's real insights with
+ * the first name fetched from the ERP.
+ */
+export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort } {
+  const { db, clock, secrets, envelope, signer } = env;
+  const logger = createMemoryLogger();
+  const tenants = createTenantsService({ db, clock });
+  const erpFor = async (tenantId: string) => {
+    const tenant = await tenants.get(tenantId);
+    return createSeveraClient({
+      baseUrl: tenant.erpBaseUrl ?? '',
+      credentials: async () => JSON.parse((await secrets.get(secretName('erp', tenantId))) ?? '{}') as { clientId: string; clientSecret: string },
+      clock: { now: () => new Date() },
+      logger,
+      requestsPerSecond: 1000,
+    });
+  };
+  const delivery = createDeliveryService({
+    db,
+    clock,
+    logger,
+    renderer: createInsightEmailRenderer(),
+    transport: createFileOutbox({ dir: outboxDir, clock }),
+    signer,
+    publicBaseUrl: 'http://127.0.0.1',
+    concurrency: 2,
+  });
+  const deps: PipelineDeps = {
+    tenants,
+    sync: createSyncService({ db, envelope, clock, logger }, { backfillMonths: 6, rereadDays: 28, personRetentionMonths: 6 }),
+    insights: createInsightsService({ db, envelope, clock, logger }),
+    delivery,
+    clock,
+    erpFor,
+  };
+  const registry = createJobRegistry<PipelineDeps>([syncJob, insightsJob, deliverJob]);
+  const control = createJobControl({ db, clock, registry });
+  const worker = createWorker({ db, clock, logger, jobs: registry, deps, concurrency: 1, leaseMs: 60_000, pollMs: 1000, maxAttempts: 1, workerId: 'web-test' });
+  return {
+    jobs: {
+      async enqueueNow(job, tenantId) {
+        const run = await control.enqueueNow(job, tenantId);
+        await worker.runOnce();
+        return { runId: run.id };
+      },
+      async retryDead(runId) {
+        await control.retry(runId);
+      },
+    },
+    emailPreview: {
+      async preview(tenantId, personId) {
+        const tenant = await tenants.get(tenantId);
+        return delivery.preview({ tenant: deliveryTenant(tenant), personId, erp: await erpFor(tenantId) });
+      },
+    },
+  };
+}
