@@ -5,7 +5,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { newId } from '../util/ids';
 import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
 import { randomToken } from './tokens';
-import { newTotpEnrolment, verifyTotp, type TotpEnrolment } from './totp';
+import { newTotpEnrolment, totpStep, type TotpEnrolment } from './totp';
 
 /** The part of the envelope used to keep TOTP secrets encrypted at rest. */
 export interface SecretCipher {
@@ -115,9 +115,21 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     return user;
   }
 
-  async function codeMatches(user: { id: string; totp_secret_enc: string | null }, code: string): Promise<boolean> {
+  /**
+   * Accepts a code at most once: its time step must be newer than the last accepted one, recorded by a
+   * guarded update so two concurrent sign-ins with the same observed code cannot both pass.
+   */
+  async function useCode(user: { id: string; totp_secret_enc: string | null }, code: string): Promise<boolean> {
     if (!user.totp_secret_enc) return false;
-    return verifyTotp(await cipher.decrypt(totpContext(user.id), user.totp_secret_enc), code.trim(), clock.now());
+    const step = totpStep(await cipher.decrypt(totpContext(user.id), user.totp_secret_enc), code.trim(), clock.now());
+    if (step === null) return false;
+    const result = await db.kysely
+      .updateTable('users')
+      .set({ totp_last_step: step })
+      .where('id', '=', user.id)
+      .where((eb) => eb.or([eb('totp_last_step', 'is', null), eb('totp_last_step', '<', step)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
   }
 
   const lockedResult = (user: { locked_until: string | null }): LoginResult | null =>
@@ -167,8 +179,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const user = await loadActive({ id: userId });
       if (!user || !user.totp_secret_enc) return { ok: false, reason: 'invalid' };
       if (user.locked_until && user.locked_until > nowIso()) return { ok: false, reason: 'locked', lockedUntil: user.locked_until };
-      const secret = await cipher.decrypt(totpContext(user.id), user.totp_secret_enc);
-      if (!verifyTotp(secret, code.trim(), clock.now())) return recordFailure(user.id, user.failed_logins);
+      if (!(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
       await db.kysely.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
@@ -198,7 +209,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on');
       const locked = lockedResult(user);
       if (locked) return locked;
-      if (!(await codeMatches(user, code))) return recordFailure(user.id, user.failed_logins);
+      if (!(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
       await db.kysely.updateTable('users').set({ mfa_enabled: 1, failed_logins: 0 }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: true };
     },
@@ -209,8 +220,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const locked = lockedResult(user);
       if (locked) return locked;
       const passwordOk = user.password_hash !== null && (await verifyPassword(password, user.password_hash));
-      if (!passwordOk || !(await codeMatches(user, code))) return recordFailure(user.id, user.failed_logins);
-      await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, failed_logins: 0 }).where('id', '=', user.id).execute();
+      if (!passwordOk || !(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
+      await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, totp_last_step: null, failed_logins: 0 }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
   };

@@ -206,6 +206,8 @@ export interface UsersTable {
   username: string;
   password_hash: string | null;
   totp_secret_enc: string | null;
+  /** Time step of the last accepted TOTP code: a code is accepted once (migration 002). */
+  totp_last_step: Generated<number | null>;
   mfa_enabled: Flag;
   failed_logins: number;
   locked_until: string | null;

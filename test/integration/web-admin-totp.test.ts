@@ -53,6 +53,8 @@ test('enrolling shows the key once, keeps it encrypted and inactive until a curr
   expect(after).toContain('Two-step sign-in is on');
   expect(after).not.toContain(secret);
 
+  // Each code works once; the next sign-in needs the next 30-second code.
+  server.clock.advance(30_000);
   const { client, location } = await passwordStep();
   expect(location).toMatch(/^\/login\/totp/);
   // Password alone is not a session: admin pages still send the browser to the login page.
@@ -61,6 +63,9 @@ test('enrolling shows the key once, keeps it encrypted and inactive until a curr
   const done = await client.post('/login/totp', { code: code(secret), next: '/admin/status' });
   expect(done.headers.get('location')).toBe('/admin/status');
   expect((await client.get('/admin/status')).status).toBe(200);
+  const replay = (await passwordStep()).client;
+  expect((await replay.post('/login/totp', { code: code(secret), next: '/admin/status' })).status).toBe(401);
+  server.clock.advance(30_000);
 
   // Turning it off needs both the password and a current code.
   expect((await admin.post('/admin/security/totp/disable', { password: 'not-the-password', code: code(secret) })).status).toBe(400);
