@@ -21,7 +21,8 @@ export interface SessionStore {
   /** The live session for a raw cookie value, touching its idle timer; undefined when expired or unknown. */
   resolve(rawId: string): Promise<Session | undefined>;
   destroy(rawId: string): Promise<void>;
-  destroyAllForUser(userId: string): Promise<number>;
+  /** Every session of the user, except the one whose hash is `keepIdHash` when given. */
+  destroyAllForUser(userId: string, keepIdHash?: string): Promise<number>;
 }
 
 export interface SessionTimeouts {
@@ -89,8 +90,10 @@ export function createSessionStore(deps: { db: Db; clock: Clock; timeouts: Sessi
       await db.kysely.deleteFrom('sessions').where('id_hash', '=', sha256(raw)).execute();
     },
 
-    async destroyAllForUser(userId) {
-      const result = await db.kysely.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
+    async destroyAllForUser(userId, keepIdHash) {
+      let query = db.kysely.deleteFrom('sessions').where('user_id', '=', userId);
+      if (keepIdHash) query = query.where('id_hash', '<>', keepIdHash);
+      const result = await query.executeTakeFirst();
       return Number(result.numDeletedRows);
     },
   };

@@ -1,12 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin, sessionUser } from '../auth/middleware';
 import type { LoginResult, UsersService } from '../auth/users.service';
+import type { SessionStore } from '../auth/sessions';
 import { UnauthorizedError } from '../errors';
 import { field, type Audit } from './context';
 
 interface Deps {
   users: Pick<UsersService, 'totpEnabled' | 'startTotpEnrolment' | 'confirmTotp' | 'disableTotp'>;
   audit: Audit;
+  sessions: Pick<SessionStore, 'destroyAllForUser'>;
 }
 
 export const TOTP_AUDIT_ACTIONS = { enabled: 'auth.totp-enabled', disabled: 'auth.totp-disabled', locked: 'auth.locked' } as const;
@@ -21,7 +23,12 @@ function currentAdmin(req: Request) {
 
 /** A customer admin turns two-step sign-in (TOTP) on and off for their own account. */
 export function adminSecurityRoutes(deps: Deps): Router {
-  const { users, audit } = deps;
+  const { users, audit, sessions } = deps;
+  // A change of sign-in method ends the account's other sessions: one opened with the old method
+  // (perhaps by someone else) must not outlive it.
+  const endOtherSessions = async (req: Request, userId: string) => {
+    if (req.auth?.kind === 'session') await sessions.destroyAllForUser(userId, req.auth.session.idHash);
+  };
   const router = Router();
   router.use(requireAdmin);
 
@@ -50,6 +57,7 @@ export function adminSecurityRoutes(deps: Deps): Router {
     if (!result.ok) {
       return refused(req, res, result, { enabled: false, enrolling: true, issues: ['That code does not match. Enter the current code from your authenticator app, or start again.'] });
     }
+    await endOtherSessions(req, admin.id);
     await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.enabled, object: { type: 'user', id: admin.id } });
     res.render(VIEW, { enabled: true, done: 'Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.' });
   });
@@ -58,6 +66,7 @@ export function adminSecurityRoutes(deps: Deps): Router {
     const admin = currentAdmin(req);
     const result = await users.disableTotp(admin.id, field(req.body, 'password'), field(req.body, 'code'));
     if (!result.ok) return refused(req, res, result, { enabled: true, issues: ['The password or the code is not right.'] });
+    await endOtherSessions(req, admin.id);
     await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.disabled, object: { type: 'user', id: admin.id } });
     res.render(VIEW, { enabled: false, done: 'Two-step sign-in is off.' });
   });

@@ -46,8 +46,13 @@ test('enrolling shows the key once, keeps it encrypted and inactive until a curr
   expect(await wrong.text()).not.toContain(secret);
   expect((await userRow()).mfa_enabled).toBe(0);
 
+  // A second session of the same admin, opened before two-step sign-in was turned on.
+  const older = (await passwordStep()).client;
+  expect((await older.get('/admin/status')).status).toBe(200);
   const confirmed = await admin.post('/admin/security/totp/confirm', { code: code(secret) });
   expect(confirmed.status).toBe(200);
+  expect((await older.get('/admin/status')).status).toBe(303);
+  expect((await admin.get('/admin/status')).status).toBe(200);
   expect((await userRow()).mfa_enabled).toBe(1);
   const after = await (await admin.get('/admin/security')).text();
   expect(after).toContain('Two-step sign-in is on');
