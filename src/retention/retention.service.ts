@@ -1,12 +1,7 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { Clock } from '../clock';
-import type { Envelope } from '../crypto/envelope';
-import type { Db } from '../db/db';
-import type { Logger } from '../logging/logger';
-import type { SecretStore } from '../secrets/secret-store';
 import { FINISHED_STATES } from '../scheduler/job-run-repo';
-import { deleteInBatches, type AfterBatch, type TableName } from './batch-delete';
-import { createPurgeRunner, type PurgeReason, type PurgeResult } from './purge-runner';
+import { deleteInBatches, type TableName } from './batch-delete';
+import { createPurgeRunner, type PurgeReason, type PurgeResult, type PurgeRunnerDeps } from './purge-runner';
 import { addDays, firstPurgeDay, isPastRetention, localDate, monthsBefore } from './retention-rule';
 
 export interface RetentionConfig {
@@ -18,15 +13,10 @@ export interface RetentionConfig {
   jobRunsDays: number;
 }
 
-export interface RetentionDeps {
-  db: Db;
-  clock: Clock;
-  envelope: Pick<Envelope, 'shred'>;
-  secrets: Pick<SecretStore, 'delete'>;
-  logger: Logger;
+/** The purge runner's dependencies, with the batch size optional, plus the retention windows. */
+export interface RetentionDeps extends Omit<PurgeRunnerDeps, 'batchSize'> {
   config: RetentionConfig;
   batchSize?: number;
-  afterBatch?: AfterBatch;
 }
 
 export interface PurgeSummary {

@@ -26,26 +26,26 @@ export async function syncPeople(
 ): Promise<void> {
   const { db, erp, tenantId, stamp } = run;
   for await (const page of erp.users()) {
-    const kept: { user: ErpUser; contracts: ErpWorkContract[] }[] = [];
+    const kept: { user: ErpUser; contracts: ErpWorkContract[]; span: { start: string | null; end: string | null } }[] = [];
     for (const user of page) {
-      const contracts = await erp.workContracts(user.id);
-      const { end } = employment(contracts);
-      if (end !== null && isPastRetention(end, opts.today, opts.retentionMonths)) continue;
+      // An erased person's contracts are not even fetched.
       if (opts.erased.has(subjectDigest(tenantId, user.id))) continue;
-      kept.push({ user, contracts });
+      const contracts = await erp.workContracts(user.id);
+      const span = employment(contracts);
+      if (span.end !== null && isPastRetention(span.end, opts.today, opts.retentionMonths)) continue;
+      kept.push({ user, contracts, span });
     }
     await db.kysely.transaction().execute(async (trx) => {
       const tx = { kysely: trx, dialect: db.dialect };
       await upsert(
         tx,
         'people',
-        kept.map(({ user, contracts }) => {
-          const { start, end } = employment(contracts);
+        kept.map(({ user, span }) => {
           return {
             tenant_id: tenantId,
             erp_person_id: user.id,
-            employment_start: start,
-            employment_end: end,
+            employment_start: span.start,
+            employment_end: span.end,
             language: user.language,
             country: user.country,
             manager_id: user.managerId,
