@@ -1,4 +1,5 @@
 import winston from 'winston';
+import { systemClock, type Clock } from '../clock';
 import type { LogMeta, Logger } from './logger';
 import { redactString, redactValue } from './redact';
 
@@ -35,9 +36,12 @@ export interface LoggerOptions {
   format: 'pretty' | 'json';
   /** Where lines go; defaults to stdout. Tests pass a stream to capture output. */
   stream?: NodeJS.WritableStream;
+  /** Stamps each line; tests pass their own so log times follow the test's clock, not the machine's. */
+  clock?: Clock;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
+  const clock = options.clock ?? systemClock;
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
@@ -46,7 +50,7 @@ export function createLogger(options: LoggerOptions): Logger {
     format: winston.format.combine(
       context(),
       redaction(),
-      winston.format.timestamp({ format: () => new Date().toISOString() }),
+      winston.format.timestamp({ format: () => clock.now().toISOString() }),
       options.format === 'json' ? winston.format.json() : pretty,
     ),
     transports: [transport],

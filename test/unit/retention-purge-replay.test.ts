@@ -28,7 +28,7 @@ describe('re-applying purges after a restore', () => {
     const stream = new PassThrough();
     const lines: string[] = [];
     stream.on('data', (c: Buffer) => lines.push(...c.toString('utf8').split('\n').filter(Boolean)));
-    const logger = createLogger({ level: 'info', format: 'json', stream });
+    const logger = createLogger({ level: 'info', format: 'json', stream, clock });
     const retention = createRetentionService({
       db,
       clock,
