@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DateTime } from 'luxon';
-import type { ErpClient } from '../integrations/severa/erp-client';
+import type { ErpClient } from '../integrations/erp/erp-client';
 import { createSeveraClient } from '../integrations/severa/severa-client';
 import { systemClock } from '../src/clock';
 import { createKyselyDataKeyRepo } from '../src/crypto/data-key-repo';

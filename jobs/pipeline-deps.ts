@@ -1,4 +1,4 @@
-import type { ErpClient } from '../integrations/severa/erp-client';
+import type { ErpClient } from '../integrations/erp/erp-client';
 import type { Clock } from '../src/clock';
 import type { DeliveryService } from '../src/email/delivery.service';
 import type { InsightsService } from '../src/insights/insights.service';

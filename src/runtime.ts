@@ -3,7 +3,7 @@
  * measure the real thing) call this; everything else takes its dependencies as arguments.
  */
 import { createKeyVaultSecretStore } from '../integrations/keyvault/keyvault-secret-store';
-import type { ErpClient } from '../integrations/severa/erp-client';
+import type { ErpClient } from '../integrations/erp/erp-client';
 import { createSeveraClient } from '../integrations/severa/severa-client';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';

@@ -1,6 +1,6 @@
 /** Wire (Severa JSON) → domain records. Pure; everything not listed here is dropped. */
 import type { WireAbsence, WireDeletedWorkHour, WireProject, WireUser, WireUserContact, WireWorkContract, WireWorkHour } from './wire';
-import type { ErpAbsence, ErpDeletedWorkHour, ErpProject, ErpRecipient, ErpUser, ErpWorkContract, ErpWorkHour } from './erp-client';
+import type { ErpAbsence, ErpDeletedWorkHour, ErpProject, ErpRecipient, ErpUser, ErpWorkContract, ErpWorkHour } from '../erp/erp-client';
 
 export function hoursToMinutes(hours: number): number {
   return Math.round(hours * 60);

@@ -8,13 +8,13 @@ import { z } from 'zod';
 import type { Clock } from '../../src/clock';
 import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
-import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from './backoff';
-import type { ErpClient } from './erp-client';
-import { sendRequest, TransportError, type HttpResponse } from './http-transport';
+import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
+import type { ErpClient } from '../erp/erp-client';
+import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
 import * as map from './mappers';
 import { parseBody, parsePage, UPSTREAM } from './page-parser';
-import { createRateLimiter } from './rate-limiter';
-import { createTokenCache } from './token-cache';
+import { createRateLimiter } from '../http/rate-limiter';
+import { createTokenCache } from '../http/token-cache';
 import * as wire from './wire';
 
 export interface SeveraClientDeps {

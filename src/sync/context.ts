@@ -1,4 +1,4 @@
-import type { ErpClient } from '../../integrations/severa/erp-client';
+import type { ErpClient } from '../../integrations/erp/erp-client';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { WorkCalendar } from '../insights/calendar';

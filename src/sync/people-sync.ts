@@ -1,4 +1,4 @@
-import type { ErpUser, ErpWorkContract } from '../../integrations/severa/erp-client';
+import type { ErpUser, ErpWorkContract } from '../../integrations/erp/erp-client';
 import { upsert } from '../db/upsert';
 import { subjectDigest } from '../retention/purge-runner';
 import { isPastRetention } from '../retention/retention-rule';

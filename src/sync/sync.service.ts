@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import type { ErpClient } from '../../integrations/severa/erp-client';
+import type { ErpClient } from '../../integrations/erp/erp-client';
 import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';

@@ -1,4 +1,4 @@
-import type { ErpWorkHour } from '../../integrations/severa/erp-client';
+import type { ErpWorkHour } from '../../integrations/erp/erp-client';
 import { upsert } from '../db/upsert';
 import type { SyncRun } from './context';
 import { markDirty, recomputeFacts, type DirtyDays } from './facts.repo';

@@ -3,7 +3,7 @@
  * first page of users, through the SSRF guard's agents. Whatever goes wrong becomes one UpstreamError
  * whose message tells a customer admin what to fix, without echoing the secret or any ERP answer.
  */
-import { TransportError } from '../../integrations/severa/http-transport';
+import { TransportError } from '../../integrations/http/http-transport';
 import { createSeveraClient } from '../../integrations/severa/severa-client';
 import * as wire from '../../integrations/severa/wire';
 import type { Clock } from '../clock';

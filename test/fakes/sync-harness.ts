@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { generateCompany, startSimulator, type FaultOptions, type Simulator } from '../../integrations/erp-simulator';
 import { createSeveraClient } from '../../integrations/severa/severa-client';
-import type { ErpClient } from '../../integrations/severa/erp-client';
+import type { ErpClient } from '../../integrations/erp/erp-client';
 import { fixedClock } from '../../src/clock';
 import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope';

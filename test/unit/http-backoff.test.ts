@@ -1,6 +1,6 @@
-import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../../integrations/severa/backoff';
+import { fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../../integrations/http/backoff';
 import { fixedClock } from '../../src/clock';
-import { createRateLimiter } from '../../integrations/severa/rate-limiter';
+import { createRateLimiter } from '../../integrations/http/rate-limiter';
 
 const NOW = Date.parse('2025-03-03T08:00:00Z');
 
