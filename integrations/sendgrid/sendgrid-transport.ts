@@ -76,12 +76,33 @@ interface ProviderErrorShape {
   response?: { headers?: Record<string, unknown>; body?: unknown };
 }
 
+/**
+ * Errors raised before a single byte of the request can have reached SendGrid (no connection, no
+ * name, a refused TLS handshake). Anything else without an answer — a reset or a timeout once the
+ * connection was up — may come after SendGrid accepted the message.
+ */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'EADDRNOTAVAIL',
+  'ERR_INVALID_URL',
+  'CERT_HAS_EXPIRED',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
+
 export function toSendError(err: unknown, clock: Clock): EmailSendError {
   const shape = (typeof err === 'object' && err !== null ? err : {}) as ProviderErrorShape;
   const status = typeof shape.code === 'number' ? shape.code : undefined;
   if (status === undefined || !shape.response) {
     const code = typeof shape.code === 'string' ? shape.code : 'no response';
-    return new EmailSendError({ kind: 'retryable', reason: `network error (${code})`, cause: err });
+    if (NOT_SENT_CODES.has(code)) return new EmailSendError({ kind: 'retryable', reason: `not connected (${code})`, cause: err });
+    return new EmailSendError({ kind: 'unknown', reason: `no answer after sending (${code})`, cause: err });
   }
   const headers = shape.response.headers ?? {};
   const reason = providerReason(shape.response.body) ?? `HTTP ${status}`;

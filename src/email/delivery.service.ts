@@ -113,6 +113,10 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
           return { state: 'unknown', reason: 'unclassified transport error' };
         }
         if (err.kind === 'permanent') return { state: 'failed', reason: err.reason };
+        if (err.kind === 'unknown') {
+          log.warn('email send outcome unknown', { reason: err.reason });
+          return { state: 'unknown', reason: err.reason };
+        }
         if (err.kind === 'rate_limited' && rateLimitWaits < maxRateLimitWaits) {
           rateLimitWaits += 1;
           const wait = err.retryAfterMs ?? defaultRateLimitMs;

@@ -1,11 +1,13 @@
 import { AppError } from '../errors';
 
-export type EmailSendErrorKind = 'permanent' | 'retryable' | 'rate_limited';
+export type EmailSendErrorKind = 'permanent' | 'retryable' | 'rate_limited' | 'unknown';
 
 /**
  * A message could not be handed to the email provider. `kind` drives the delivery state machine:
- * permanent → give up on this message, retryable → back off and retry, rate_limited → wait at least
- * `retryAfterMs`. The reason never contains the recipient address.
+ * permanent → give up on this message, retryable → back off and retry (the provider certainly did not
+ * take it), rate_limited → wait at least `retryAfterMs`, unknown → the request left and no answer came
+ * back, so the provider may have accepted it: never resent automatically. The reason never contains
+ * the recipient address.
  */
 export class EmailSendError extends AppError {
   override readonly status = 502;

@@ -146,6 +146,15 @@ describe('SendGrid transport against a loopback capture server', () => {
     expect(JSON.stringify(logger.records)).not.toContain(ADDRESS);
   });
 
+  it.each(['reset', 'hang'] as const)('maps a %s after the request was read to unknown: SendGrid may have taken it', async (fault) => {
+    server.respondWith({ fault });
+    const t = createSendGridTransport({ apiKey: API_KEY, baseUrl: server.baseUrl, from: { email: 'a@b.example' }, logger: createMemoryLogger(), clock, timeoutMs: 300 });
+    const err = await t.send(message()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(EmailSendError);
+    expect(err).toMatchObject({ kind: 'unknown', providerStatus: undefined });
+    expect(server.messagesPerAddress()).toEqual({ [ADDRESS]: 1 });
+  });
+
   it('maps a refused connection to retryable', async () => {
     const url = server.baseUrl;
     await server.close();
