@@ -24,7 +24,8 @@ import { createSyncService, type SyncService } from './sync/sync.service';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
 import { createSendGridTransport } from '../integrations/sendgrid/sendgrid-transport';
 import { createDeliveryService, type DeliveryService } from './email/delivery.service';
-import { createFileOutbox } from './email/file-outbox';
+import { createFileOutbox, type FileOutbox } from './email/file-outbox';
+import { createSentMessageEraser } from './email/sent-message-eraser';
 import { createInsightEmailRenderer } from './email/render';
 import type { EmailTransport } from './email/transport';
 import { createTokenSigner, type TokenSigner } from './email/unsubscribe-token';
@@ -71,9 +72,11 @@ export function createSecretStore(config: Config, logger: Logger): SecretStore {
   return createLocalFileSecretStore({ file: config.SECRETS_FILE, masterKey });
 }
 
-async function createTransport(config: Config, secrets: SecretStore, logger: Logger, clock: Clock): Promise<EmailTransport> {
-  const from = { email: config.EMAIL_FROM, name: 'ERP Insights' };
-  if (config.EMAIL_TRANSPORT === 'file') return createFileOutbox({ dir: config.OUTBOX_DIR, from, clock, logger });
+const emailSender = (config: Config) => ({ email: config.EMAIL_FROM, name: 'ERP Insights' });
+
+async function createTransport(config: Config, secrets: SecretStore, logger: Logger, clock: Clock, outbox: FileOutbox): Promise<EmailTransport> {
+  if (config.EMAIL_TRANSPORT === 'file') return outbox;
+  const from = emailSender(config);
   const apiKey = await secrets.get(config.SENDGRID_API_KEY_SECRET);
   if (!apiKey) throw new ValidationError(`The secret store has no "${config.SENDGRID_API_KEY_SECRET}" entry (SENDGRID_API_KEY_SECRET)`);
   return createSendGridTransport({ apiKey, baseUrl: config.SENDGRID_BASE_URL, sandbox: config.SENDGRID_SANDBOX, from, logger, clock });
@@ -114,13 +117,15 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     });
   }
 
+  // Also with SendGrid: messages an earlier file-outbox setup left behind are still erased with their person.
+  const outbox = createFileOutbox({ dir: config.OUTBOX_DIR, from: emailSender(config), clock, logger });
   const signer = createTokenSigner({ secret: await generatedSecret(secrets, 'email-token-signing-key'), clock });
   const delivery = createDeliveryService({
     db,
     clock,
     logger,
     renderer: createInsightEmailRenderer(),
-    transport: await createTransport(config, secrets, logger, clock),
+    transport: await createTransport(config, secrets, logger, clock, outbox),
     signer,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     concurrency: config.EMAIL_CONCURRENCY,
@@ -134,6 +139,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     envelope,
     secrets,
     logger,
+    messages: createSentMessageEraser({ db, outbox }),
     config: {
       tenantMonths: config.TENANT_RETENTION_MONTHS,
       personMonths: config.PERSON_RETENTION_MONTHS,

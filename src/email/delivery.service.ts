@@ -185,6 +185,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
         headers: unsubscribeHeaders(urls.unsubscribeUrl),
         categories: ['insights', kind],
         customArgs: { tenant_id: tenant.id, delivery_id: row.id },
+        recipientId: personId,
       },
       log.child({ deliveryId: row.id }),
     );

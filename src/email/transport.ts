@@ -9,6 +9,8 @@ export interface OutgoingEmail {
   categories: string[];
   /** Technical IDs echoed back by provider webhooks: tenant_id and delivery_id. */
   customArgs: Record<string, string>;
+  /** The recipient's ERP person ID, for our own stores only (the file outbox files messages under it so an erasure finds them); providers never get it. */
+  recipientId?: string;
 }
 
 /** The narrow interface over an email provider. Failures are thrown as EmailSendError. */

@@ -6,6 +6,7 @@ import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 import { secretName, type SecretStore } from '../secrets/secret-store';
 import { newId } from '../util/ids';
+import type { SentMessageEraser } from '../email/sent-message-eraser';
 import { deleteInBatches, type AfterBatch, type TableName } from './batch-delete';
 
 export type PurgeReason = 'contract-ended' | 'employment-ended' | 'erasure';
@@ -27,6 +28,8 @@ export interface PurgeRunnerDeps {
   logger: Logger;
   batchSize: number;
   afterBatch?: AfterBatch;
+  /** Our own copies of sent messages (the file outbox): erased first, while the rows that find them still exist. */
+  messages?: SentMessageEraser;
 }
 
 /**
@@ -111,6 +114,11 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
 
     if (scope === 'tenant') {
       await k.updateTable('tenants').set({ status: 'purging', updated_at: now() }).where('id', '=', tenantId).where('status', '<>', 'purged').execute();
+    }
+    if (deps.messages) {
+      const erased = scope === 'tenant' ? await deps.messages.eraseTenant(tenantId) : await deps.messages.erasePerson(tenantId, record.subject_id ?? '');
+      counts.outbox_messages = (counts.outbox_messages ?? 0) + erased;
+      await saveCounts();
     }
     const plan = scope === 'tenant' ? tenantPlan(tenantId) : personPlan(tenantId, record.subject_id ?? '');
     for (const [table, where] of plan) {

@@ -1,7 +1,6 @@
-import { readdir } from 'node:fs/promises';
 import type { Db } from '../../src/db/db';
 import type { DeliveryTenant, RecipientLookup } from '../../src/email/delivery.service';
-import { readOutboxIndex } from '../../src/email/file-outbox';
+import { readOutboxIndex, readOutboxMessages } from '../../src/email/file-outbox';
 import { sampleInsights } from '../../src/email/sample';
 import { replaceInsights } from '../../src/insights/insights.repo';
 
@@ -69,21 +68,21 @@ export function fakeRecipients(
 export const addressOf = (personId: string): string => `${personId}@example.test`;
 
 /**
- * How many outbox messages each person has for the period. The .eml files are the messages (named by
- * delivery ID); the index is a convenience that a SIGKILL between the two writes can leave one entry
- * short, so it must only never list a message that is not there.
+ * How many outbox messages each person has for the period. The .eml files are the messages (each names
+ * its delivery in X-Delivery-Id); the index is a convenience that a SIGKILL between the two writes can
+ * leave one entry short, so it must only never list a message that is not there.
  */
 export async function emailsPerPerson(db: Db, outboxDir: string, period: string): Promise<Record<string, number>> {
   const index = await readOutboxIndex(outboxDir);
-  const files = (await readdir(outboxDir).catch(() => [] as string[])).filter((f) => f.endsWith('.eml'));
-  const fileIds = new Set(files.map((f) => f.slice(0, -'.eml'.length)));
-  const phantom = index.filter((entry) => !fileIds.has(entry.deliveryId));
+  const messages = await readOutboxMessages(outboxDir);
+  const files = new Set(messages.map((m) => m.file));
+  const phantom = index.filter((entry) => !files.has(entry.file));
   if (phantom.length > 0) throw new Error(`outbox index lists ${phantom.length} messages that have no .eml file`);
   const rows = await db.kysely.selectFrom('deliveries').select(['id', 'erp_person_id']).where('period', '=', period).execute();
   const personOf = new Map(rows.map((r) => [r.id, r.erp_person_id]));
   const counts: Record<string, number> = {};
-  for (const id of fileIds) {
-    const person = personOf.get(id) ?? `orphan:${id}`;
+  for (const m of messages) {
+    const person = personOf.get(m.deliveryId ?? '') ?? `orphan:${m.file}`;
     counts[person] = (counts[person] ?? 0) + 1;
   }
   return counts;

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fixedClock } from '../../src/clock';
 import { EmailSendError } from '../../src/email/errors';
-import { createFileOutbox, readOutboxIndex } from '../../src/email/file-outbox';
+import { createFileOutbox, readOutboxIndex, readOutboxMessages } from '../../src/email/file-outbox';
 import { encodeHeaderValue } from '../../src/email/mime';
 import type { OutgoingEmail } from '../../src/email/transport';
 import { unsubscribeHeaders } from '../../src/email/unsubscribe-token';
@@ -88,29 +88,60 @@ describe('file outbox', () => {
     expect(parts[1]?.body).toBe('<p>Hei Äino, 37,5\u00a0h</p>');
   });
 
-  it('keeps an index without the address, and overwrites on a repeated delivery id', async () => {
+  it('keeps every message, a resend of the same delivery as a second file, and an index without the address', async () => {
     const logger = createMemoryLogger();
     const outbox = createFileOutbox({ dir, clock, logger });
     await outbox.send(message());
     await outbox.send(message({ customArgs: { tenant_id: 'tenant-1', delivery_id: 'del-43' } }));
     clock.advance(60_000);
-    await outbox.send(message({ subject: 'Second try' }));
+    await expect(outbox.send(message({ subject: 'Second try' }))).resolves.toEqual({ providerId: '<del-42.2@localhost>' });
 
-    expect((await readdir(dir)).sort()).toEqual(['del-42.eml', 'del-43.eml', 'index.jsonl']);
+    expect((await readdir(dir)).sort()).toEqual(['del-42.2.eml', 'del-42.eml', 'del-43.eml', 'index.jsonl']);
     const index = await readOutboxIndex(dir);
-    expect(index.map((e) => e.deliveryId)).toEqual(['del-43', 'del-42']);
-    expect(index[1]).toEqual({
+    expect(index.map((e) => e.file)).toEqual(['del-42.eml', 'del-43.eml', 'del-42.2.eml']);
+    expect(index[2]).toEqual({
       deliveryId: 'del-42',
-      file: 'del-42.eml',
+      file: 'del-42.2.eml',
       writtenAt: '2026-11-16T05:01:00.000Z',
       subjectSha256: createHash('sha256').update('Second try').digest('hex'),
     });
-    const eml = await readFile(path.join(dir, 'del-42.eml'), 'utf8');
-    expect(eml).toContain('Subject: Second try\r\n');
+    expect(await readFile(path.join(dir, 'del-42.eml'), 'utf8')).toContain(`Subject: ${encodeHeaderValue(SUBJECT)}\r\n`);
+    expect(await readFile(path.join(dir, 'del-42.2.eml'), 'utf8')).toContain('Subject: Second try\r\n');
+    const messages = await readOutboxMessages(dir);
+    expect(messages.filter((m) => m.to === ADDRESS).map((m) => m.deliveryId)).toEqual(['del-42', 'del-42', 'del-43']);
     const rawIndex = await readFile(path.join(dir, 'index.jsonl'), 'utf8');
     expect(rawIndex).not.toContain(ADDRESS);
     expect(rawIndex).not.toContain('Second try');
     expect(JSON.stringify(logger.records)).not.toContain(ADDRESS);
+  });
+
+  it('writes messages and the index readable by the owner only', async () => {
+    const outbox = createFileOutbox({ dir: path.join(dir, 'fresh'), clock });
+    await outbox.send(message());
+    await outbox.send(message());
+    expect((await stat(path.join(dir, 'fresh'))).mode & 0o777).toBe(0o700);
+    for (const file of await readdir(path.join(dir, 'fresh'))) {
+      expect([file, (await stat(path.join(dir, 'fresh', file))).mode & 0o777]).toEqual([file, 0o600]);
+    }
+  });
+
+  it("erases a person's or a tenant's messages and their index lines, including files without the person header", async () => {
+    const outbox = createFileOutbox({ dir, clock });
+    const send = (tenant: string, delivery: string, person?: string) =>
+      outbox.send(message({ customArgs: { tenant_id: tenant, delivery_id: delivery }, ...(person ? { recipientId: person } : {}) }));
+    await send('t1', 'd-p1-a', 'p1');
+    await send('t1', 'd-p1-a', 'p1');
+    await send('t1', 'd-p1-old');
+    await send('t1', 'd-p2', 'p2');
+    await send('t2', 'd-p1-other', 'p1');
+
+    await expect(outbox.erase({ tenantId: 't1', personId: 'p1', deliveryIds: ['d-p1-old'] })).resolves.toBe(3);
+    expect((await readdir(dir)).sort()).toEqual(['d-p1-other.eml', 'd-p2.eml', 'index.jsonl']);
+    expect((await readOutboxIndex(dir)).map((e) => e.file)).toEqual(['d-p2.eml', 'd-p1-other.eml']);
+
+    await expect(outbox.erase({ tenantId: 't1' })).resolves.toBe(1);
+    expect((await readOutboxMessages(dir)).map((m) => [m.tenantId, m.personId])).toEqual([['t2', 'p1']]);
+    await expect(outbox.erase({ tenantId: 't1' })).resolves.toBe(0);
   });
 
   it('serialises concurrent sends so the index loses no entry', async () => {
