@@ -2,14 +2,18 @@ import { DateTime } from 'luxon';
 
 /**
  * The retention rule, in one place: data is kept through the day exactly `months` after the end date
- * and is gone from the next day on. Measured as `months` from the day AFTER the end, so month ends
- * behave: ends 2026-08-31 → first purge day 2027-03-01 (kept on 2027-02-28); ends 2027-08-31 →
- * 2028-03-01 (kept on the leap day 2028-02-29); ends 2026-02-28 → 2026-09-01.
+ * and is gone from the next day on. "Exactly `months` after" lands on the same day of the month, or
+ * on the target month's last day when that month is shorter (ends 2026-08-29 → kept on 2027-02-28,
+ * gone on 2027-03-01). An end date on a month's last day keeps through the last day of the target
+ * month, so month ends behave: ends 2026-02-28 → kept on 2026-08-31, gone on 2026-09-01; ends
+ * 2027-08-31 → kept on the leap day 2028-02-29, gone on 2028-03-01.
  */
 export function firstPurgeDay(endDate: string, months: number): string {
   const end = DateTime.fromISO(endDate, { zone: 'UTC' });
   if (!end.isValid || !/^\d{4}-\d{2}-\d{2}$/.test(endDate)) throw new RangeError('End date must be YYYY-MM-DD');
-  return end.plus({ days: 1 }).plus({ months }).toISODate()!;
+  const lastKept = end.plus({ months });
+  const monthEnd = end.day === end.daysInMonth;
+  return (monthEnd ? lastKept.endOf('month') : lastKept).plus({ days: 1 }).toISODate()!;
 }
 
 /** Whether data that ended on `endDate` must be gone on `today` (both YYYY-MM-DD). */
