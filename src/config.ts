@@ -3,15 +3,33 @@
  * Defaults make a fresh checkout run with no cloud; production refuses the defaults that are unsafe.
  */
 import path from 'node:path';
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ConfigError } from './errors';
+import { closestName } from './util/edit-distance';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'expected true or false' })
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/** Whole numbers only: "1e3", "0x10" or " " are refused rather than read as 1000, 16 or 0. */
 const int = (min: number, max: number) =>
-  z.coerce.number({ message: 'expected a number' }).int('expected a whole number').min(min).max(max);
+  z.string().transform((raw, ctx) => {
+    const text = raw.trim();
+    if (!/^[+-]?\d+$/.test(text)) {
+      ctx.addIssue({ code: 'custom', message: `expected a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    const n = Number(text);
+    if (n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `${n} is out of range: set a whole number from ${min} to ${max}` });
+      return z.NEVER;
+    }
+    return n;
+  });
 const url = z.string().url('expected an absolute URL');
+const timezone = z
+  .string()
+  .refine((v) => IANAZone.isValidZone(v), 'not a known IANA time zone: use a name such as Europe/Helsinki or UTC');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
@@ -71,7 +89,7 @@ const schema = z.object({
   SESSION_IDLE_MINUTES: int(1, 1440).default(30),
   SESSION_ABSOLUTE_HOURS: int(1, 168).default(12),
   UNSUBSCRIBE_TOKEN_DAYS: int(1, 365).default(60),
-  DEFAULT_TIMEZONE: z.string().min(1).default('Europe/Helsinki'),
+  DEFAULT_TIMEZONE: timezone.default('Europe/Helsinki'),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -89,7 +107,7 @@ export interface Config extends Omit<Raw, 'LOG_FORMAT' | 'HOST' | 'PUBLIC_BASE_U
 }
 
 /** Rules that only apply when running for real customers: embedded conveniences are refused. */
-function productionIssues(c: Raw): string[] {
+function productionIssues(c: Partial<Raw>): string[] {
   if (c.NODE_ENV !== 'production') return [];
   const issues: string[] = [];
   if (c.SECRET_STORE === 'local' && !c.MASTER_KEY) {
@@ -109,7 +127,7 @@ function productionIssues(c: Raw): string[] {
   return issues;
 }
 
-function dependencyIssues(c: Raw): string[] {
+function dependencyIssues(c: Partial<Raw>): string[] {
   const issues: string[] = [];
   if (c.DB_KIND === 'mssql') {
     if (!c.MSSQL_SERVER) issues.push('MSSQL_SERVER: required when DB_KIND=mssql');
@@ -122,15 +140,44 @@ function dependencyIssues(c: Raw): string[] {
   return issues;
 }
 
-export function loadConfig(env: Record<string, string | undefined>): Config {
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = schema.safeParse(cleaned);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+type Shape = typeof schema.shape;
+const knownKeys = Object.keys(schema.shape) as (keyof Shape)[];
+
+/** Each key on its own, so one bad value does not hide the others or the rules that need them. */
+function parseEachKey(env: Record<string, string>): { values: Partial<Raw>; issues: string[] } {
+  const values: Record<string, unknown> = {};
+  const issues: string[] = [];
+  for (const key of knownKeys) {
+    const parsed = schema.shape[key].safeParse(env[key]);
+    if (parsed.success) values[key] = parsed.data;
+    else issues.push(...parsed.error.issues.map((i) => `${key}: ${i.message}`));
   }
-  const c = parsed.data;
-  const issues = [...dependencyIssues(c), ...productionIssues(c)];
-  if (issues.length > 0) throw new ConfigError(issues);
+  return { values: values as Partial<Raw>, issues };
+}
+
+/**
+ * A variable that is one slip away from a setting is almost certainly meant as that setting, and
+ * ignoring it silently would run on the default. Short names get less slack, so HOME is not taken
+ * for HOST; unrelated variables (PATH, LANG, …) are far from every setting and pass.
+ */
+function misspeltKeys(env: Record<string, string>): string[] {
+  const known = new Set<string>(knownKeys);
+  return Object.keys(env)
+    .filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name) && !known.has(name))
+    .flatMap((name) => {
+      const meant = closestName(name, knownKeys, name.length < 6 ? 1 : 2);
+      return meant ? [`${name}: not a setting; did you mean ${meant}? Rename it (it is ignored as it is)`] : [];
+    });
+}
+
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const cleaned = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+  const { values, issues } = parseEachKey(cleaned);
+  const flagged = new Set(issues.map((i) => i.split(':')[0]));
+  const ruleIssues = [...dependencyIssues(values), ...productionIssues(values)].filter((i) => !flagged.has(i.split(':')[0]));
+  const all = [...issues, ...ruleIssues, ...misspeltKeys(cleaned)];
+  if (all.length > 0) throw new ConfigError(all);
+  const c = schema.parse(cleaned);
 
   const isProduction = c.NODE_ENV === 'production';
   const dataDir = path.resolve(c.DATA_DIR);
@@ -151,4 +198,4 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
 }
 
 /** The settings table for README, kept next to the schema so they cannot drift apart. */
-export const configKeys = Object.keys(schema.shape);
+export const configKeys: string[] = knownKeys;
