@@ -1,11 +1,12 @@
 /**
  * The command line, and the only place that picks real implementations (through src/runtime.ts):
- *   serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <u> |
+ *   serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <u> |
  *   purge-replay --since <time> --file <export> | simulate
  */
 import { hostname } from 'node:os';
 import dotenv from 'dotenv';
 import { loadConfig, type Config } from './config';
+import type { OpenDatabaseOptions } from './db/open';
 import { ConfigError } from './errors';
 import { createLogger } from './logging/create-logger';
 import type { Runtime } from './runtime';
@@ -16,10 +17,10 @@ function flag(args: string[], name: string): string | undefined {
 }
 
 /** Commands load their modules on demand: `simulate` must not start the whole service's code. */
-async function withRuntime(config: Config, fn: (rt: Runtime) => Promise<void>): Promise<void> {
+async function withRuntime(config: Config, fn: (rt: Runtime) => Promise<void>, dbOptions: OpenDatabaseOptions = {}): Promise<void> {
   const { createRuntime } = await import('./runtime');
   const logger = createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT });
-  const rt = await createRuntime(config, logger);
+  const rt = await createRuntime(config, logger, undefined, dbOptions);
   try {
     await fn(rt);
   } finally {
@@ -35,7 +36,7 @@ async function serveUntilStopped(rt: Runtime): Promise<void> {
 }
 
 const usage =
-  'usage: main <serve | demo [--serve] | migrate | run-job <name> [--tenant id] | create-staff --username <name> | purge-replay --since <time> --file <export> | simulate>';
+  'usage: main <serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <name> | purge-replay --since <time> --file <export> | simulate>';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -44,9 +45,13 @@ async function main(argv: string[]): Promise<void> {
   const config = loadConfig(process.env);
   switch (command) {
     case 'migrate':
-      return withRuntime(config, async (rt) => {
-        console.log(`Database is at the latest schema (${rt.db.dialect}).`);
-      });
+      return withRuntime(
+        config,
+        async (rt) => {
+          console.log(`Database is at the latest schema (${rt.db.dialect}).`);
+        },
+        { allowNewDatabase: args.includes('--new-database') },
+      );
     case 'serve':
       return withRuntime(config, serveUntilStopped);
     case 'demo': {

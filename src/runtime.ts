@@ -12,7 +12,7 @@ import { createEnvelope, type Envelope } from './crypto/envelope';
 import { createSecretStoreKeyProvider } from './crypto/key-provider';
 import type { Db } from './db/db';
 import { migrateToLatest } from './db/migrate';
-import { openDatabase } from './db/open';
+import { openDatabase, type OpenDatabaseOptions } from './db/open';
 import { ValidationError } from './errors';
 import { createInsightsService, type InsightsService } from './insights/insights.service';
 import type { Logger } from './logging/logger';
@@ -87,9 +87,9 @@ export interface ErpCredentialsSecret {
   clientSecret: string;
 }
 
-export async function createRuntime(config: Config, logger: Logger, clock: Clock = systemClock): Promise<Runtime> {
+export async function createRuntime(config: Config, logger: Logger, clock: Clock = systemClock, dbOptions: OpenDatabaseOptions = {}): Promise<Runtime> {
   const secrets = createSecretStore(config, logger);
-  const db = await openDatabase(config, secrets);
+  const db = await openDatabase(config, secrets, dbOptions);
   await migrateToLatest(db);
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
   const ssrf = createSsrfGuard({ mode: config.NODE_ENV });

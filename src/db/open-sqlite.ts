@@ -17,6 +17,16 @@ export interface SqliteOptions {
   keySetting: string;
 }
 
+/** No database yet at `file`: SQLite would create one there (or fill an empty file) when opened. */
+export function isNewSqliteFile(file: string): boolean {
+  try {
+    return fs.statSync(file).size === 0;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw err;
+  }
+}
+
 /**
  * Opens (or creates) the SQLCipher-encrypted database. A wrong key only fails at the first read, so
  * the key is checked here with a query and reported as a configuration error naming the setting.
@@ -50,7 +60,7 @@ export function openSqlite(options: SqliteOptions): Db {
   raw.pragma('cache_size = -32768');
   raw.pragma('wal_autocheckpoint = 16384');
   if (!inMemory) fs.chmodSync(options.file, 0o600);
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: raw }) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(raw) });
   return {
     kysely,
     dialect: 'sqlite',
