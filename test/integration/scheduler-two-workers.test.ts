@@ -56,7 +56,9 @@ describe('two worker processes on one SQLCipher file', () => {
     await migrateToLatest(db);
     await sql`create table job_results (job text not null, tenant_id text not null, slot text not null, worker text not null)`.execute(db.kysely);
     const repo = createJobRunRepo(db);
-    const now = new Date();
+    // The slot's own cron time, not the machine's clock: the workers run in other processes, which
+    // need not share this one's idea of now (faketime restarts each process at its start time).
+    const now = new Date(`${SLOT}T03:00:00.000Z`);
     for (let t = 0; t < TENANTS; t += 1) {
       for (const job of JOBS) {
         await repo.enqueue(job, `tenant-${t}`, SLOT, now, now);
