@@ -117,7 +117,7 @@ async function runPipeline(rt: Runtime, tenantId: string, deadline: Deadline): P
 async function setUpTenants(rt: Runtime, count: number, sim: { url: string; clientId: string; clientSecret: string }): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < count; i += 1) {
-    const erp = { baseUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret };
+    const erp = { baseUrl: sim.url, credentials: { clientId: sim.clientId, clientSecret: sim.clientSecret } };
     const tenant = await onboardTenant(rt, { displayName: `Drill ${i + 1} Oy`, contractStart: '2024-01-01', timezone: ZONE }, erp);
     ids.push(tenant.id);
   }

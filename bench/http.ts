@@ -34,7 +34,7 @@ async function prepare(env: Record<string, string>, employees: number): Promise<
   const sim = await startSimulatorProcess(['--employees', String(employees), '--months', '14', '--end-date', endDate]);
   const rt = await createRuntime(loadConfig({ ...env, NODE_ENV: 'development', ERP_REQUESTS_PER_SECOND: '100' }), logger());
   try {
-    const erp = { baseUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret };
+    const erp = { baseUrl: sim.url, credentials: { clientId: sim.clientId, clientSecret: sim.clientSecret } };
     const tenant = await onboardTenant(rt, { displayName: 'Bench Oy', contractStart: '2025-01-01', timezone: ZONE }, erp);
     const worker = rt.createWorker('bench-http-setup');
     for (const job of ['sync', 'insights']) {

@@ -56,7 +56,7 @@ async function createTenants(rt: Runtime, count: number, erpUrl: string, credent
     const tenant = await onboardTenant(
       rt,
       { displayName: `Bench tenant ${i + 1}`, contractStart: '2025-01-01', timezone: rt.config.DEFAULT_TIMEZONE },
-      { baseUrl: erpUrl, ...credentials },
+      { baseUrl: erpUrl, credentials },
     );
     ids.push(tenant.id);
   }

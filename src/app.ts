@@ -14,7 +14,9 @@ import type { Config } from './config';
 import type { Db } from './db/db';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/secret-store';
+import type { ErpRegistry } from '../integrations/erp/registry';
 import { createConnectorService } from './tenants/connector.service';
+import type { VerifyConnection } from './tenants/erp-verifier';
 import { createTenantsService } from './tenants/tenants.service';
 import { adminDataRoutes } from './web/admin-data.routes';
 import { adminSecurityRoutes } from './web/admin-security.routes';
@@ -26,7 +28,7 @@ import { auditFor } from './web/context';
 import { errorHandler, notFound } from './web/error-handler';
 import { healthRoutes } from './web/health.routes';
 import { createHttpMetrics } from './web/metrics';
-import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort, VerifyConnection } from './web/ports';
+import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
 import { createReadModels } from './web/read-models';
 import { requestId as requestIdMiddleware } from './web/request-id';
 import { staffOpsRoutes } from './web/staff-ops.routes';
@@ -42,6 +44,7 @@ export interface AppDeps {
   /** Encrypts TOTP secrets at rest (the envelope, under the 'system' context). */
   cipher: SecretCipher;
   ssrf: { checkUrl(url: string): Promise<void> };
+  erp: Pick<ErpRegistry, 'defaultKind' | 'get'>;
   verifyConnection: VerifyConnection;
   jobs: JobsPort;
   retention: RetentionPort;
@@ -74,8 +77,8 @@ export function createApp(deps: AppDeps): Express {
   const users = createUsersService({ db, clock, cipher: deps.cipher });
   const invites = createInviteService({ db, clock });
   const apiKeys = createApiKeyService({ db, clock });
-  const tenants = createTenantsService({ db, clock });
-  const connector = createConnectorService({ tenants, secrets: deps.secrets, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection });
+  const tenants = createTenantsService({ db, clock, erp: deps.erp });
+  const connector = createConnectorService({ tenants, secrets: deps.secrets, erp: deps.erp, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection });
   const reads = createReadModels({ db, secrets: deps.secrets });
   const audit = auditFor(deps.audit);
   const metrics = createHttpMetrics(deps.metricsRegistry);

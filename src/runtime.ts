@@ -4,7 +4,8 @@
  */
 import { createKeyVaultSecretStore } from '../integrations/keyvault/keyvault-secret-store';
 import type { ErpClient } from '../integrations/erp/erp-client';
-import { createSeveraClient } from '../integrations/severa/severa-client';
+import { erpAdapters } from '../integrations/erp-adapters';
+import { createErpRegistry, type ErpRegistry } from '../integrations/erp/registry';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createKyselyDataKeyRepo } from './crypto/data-key-repo';
@@ -19,8 +20,9 @@ import type { Logger } from './logging/logger';
 import { createSsrfGuard, type SsrfGuard } from './net/ssrf-guard';
 import { createLocalFileSecretStore } from './secrets/local-file-store';
 import { loadOrCreateMasterKey } from './secrets/master-key';
-import { secretName, type SecretStore } from './secrets/secret-store';
+import type { SecretStore } from './secrets/secret-store';
 import { createSyncService, type SyncService } from './sync/sync.service';
+import { createErpClientFor } from './tenants/erp-clients';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
 import { createSendGridTransport } from '../integrations/sendgrid/sendgrid-transport';
 import { createDeliveryService, type DeliveryService } from './email/delivery.service';
@@ -49,6 +51,7 @@ export interface Runtime {
   db: Db;
   envelope: Envelope;
   ssrf: SsrfGuard;
+  erp: ErpRegistry;
   tenants: TenantsService;
   sync: SyncService;
   insights: InsightsService;
@@ -82,11 +85,6 @@ async function createTransport(config: Config, secrets: SecretStore, logger: Log
   return createSendGridTransport({ apiKey, baseUrl: config.SENDGRID_BASE_URL, sandbox: config.SENDGRID_SANDBOX, from, logger, clock });
 }
 
-export interface ErpCredentialsSecret {
-  clientId: string;
-  clientSecret: string;
-}
-
 export async function createRuntime(config: Config, logger: Logger, clock: Clock = systemClock, dbOptions: OpenDatabaseOptions = {}): Promise<Runtime> {
   const secrets = createSecretStore(config, logger);
   const db = await openDatabase(config, secrets, dbOptions);
@@ -94,28 +92,22 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
   const ssrf = createSsrfGuard({ mode: config.NODE_ENV });
   const metrics = createServiceMetrics({ db });
-  const tenants = createTenantsService({ db, clock });
-
-  async function erpFor(tenantId: string): Promise<ErpClient> {
-    const tenant = await tenants.get(tenantId);
-    if (!tenant.erpBaseUrl) throw new ValidationError('The ERP connector is not set up for this tenant');
-    await ssrf.checkUrl(tenant.erpBaseUrl);
-    return createSeveraClient({
-      baseUrl: tenant.erpBaseUrl,
-      credentials: async () => {
-        const stored = await secrets.get(secretName('erp', tenantId));
-        if (!stored) throw new ValidationError('No ERP credentials are stored for this tenant');
-        return JSON.parse(stored) as ErpCredentialsSecret;
-      },
-      clock,
-      logger: logger.child({ tenantId }),
-      agent: { http: ssrf.httpAgent, https: ssrf.httpsAgent },
+  const erp = createErpRegistry(erpAdapters);
+  const tenants = createTenantsService({ db, clock, erp });
+  const erpFor = createErpClientFor({
+    tenants,
+    secrets,
+    ssrf,
+    erp,
+    clock,
+    logger,
+    options: {
       requestTimeoutMs: config.ERP_TIMEOUT_MS,
       maxRetries: config.ERP_MAX_RETRIES,
       requestsPerSecond: config.ERP_REQUESTS_PER_SECOND,
       onRequest: metrics.erpRequest,
-    });
-  }
+    },
+  });
 
   // Also with SendGrid: messages an earlier file-outbox setup left behind are still erased with their person.
   const outbox = createFileOutbox({ dir: config.OUTBOX_DIR, from: emailSender(config), clock, logger });
@@ -198,6 +190,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     db,
     envelope,
     ssrf,
+    erp,
     tenants,
     sync,
     insights,

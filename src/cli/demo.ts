@@ -9,7 +9,7 @@ const DEMO_CLIENT_SECRET = 'demo-secret-of-the-local-simulator';
 
 /** Finds or creates the demo tenant and points it at this run's simulator. */
 async function demoTenant(rt: Runtime, simulatorUrl: string): Promise<string> {
-  const erp = { baseUrl: simulatorUrl, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET };
+  const erp = { baseUrl: simulatorUrl, credentials: { clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET } };
   const existing = (await rt.tenants.list()).find((t) => t.displayName === DEMO_TENANT_NAME);
   if (existing) {
     await connectErp(rt, existing.id, erp);

@@ -21,6 +21,7 @@ export async function serve(rt: Runtime, workerId: string): Promise<{ server: Se
     audit: rt.audit,
     cipher: rt.envelope,
     ssrf: rt.ssrf,
+    erp: rt.erp,
     verifyConnection: createErpVerifierPort(rt),
     jobs: jobsPort(rt),
     retention: retentionPort(rt),

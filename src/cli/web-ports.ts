@@ -1,7 +1,8 @@
 import { deliveryTenant } from '../email/delivery-tenant';
 import type { Runtime } from '../runtime';
 import { createErpVerifier } from '../tenants/erp-verifier';
-import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort, VerifyConnection } from '../web/ports';
+import type { VerifyConnection } from '../tenants/erp-verifier';
+import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from '../web/ports';
 
 /** Adapters from the real services to the narrow ports the web layer declares. */
 export function jobsPort(rt: Runtime): JobsPort {
@@ -43,4 +44,4 @@ export function emailPreviewPort(rt: Runtime): EmailPreviewPort {
 }
 
 export const createErpVerifierPort = (rt: Runtime): VerifyConnection =>
-  createErpVerifier({ ssrf: rt.ssrf, clock: rt.clock, logger: rt.logger, timeoutMs: rt.config.ERP_TIMEOUT_MS });
+  createErpVerifier({ erp: rt.erp, ssrf: rt.ssrf, clock: rt.clock, logger: rt.logger, timeoutMs: rt.config.ERP_TIMEOUT_MS });

@@ -1,18 +1,18 @@
 /**
- * The connector page's "test connection": a live token request, the client's own verify() read and the
- * first page of users, through the SSRF guard's agents. Whatever goes wrong becomes one UpstreamError
- * whose message tells a customer admin what to fix, without echoing the secret or any ERP answer.
+ * The connector page's "test connection", for any registered ERP kind: the SSRF guard decides on the
+ * base URL before any request, then the kind's adapter signs in and reads once through the guard's agents.
  */
-import { TransportError } from '../../integrations/http/http-transport';
-import { createSeveraClient } from '../../integrations/severa/severa-client';
-import * as wire from '../../integrations/severa/wire';
+import type { ErpConnection } from '../../integrations/erp/adapter';
+import type { ErpRegistry } from '../../integrations/erp/registry';
 import type { Clock } from '../clock';
-import { UpstreamError } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { SsrfGuard } from '../net/ssrf-guard';
-import type { VerifyConnection } from '../web/ports';
+
+/** Throws UpstreamError with a plain-language message, ValidationError for a refused address. */
+export type VerifyConnection = (erpKind: string, connection: ErpConnection) => Promise<{ usersSeen: number }>;
 
 export interface ErpVerifierDeps {
+  erp: Pick<ErpRegistry, 'get'>;
   ssrf: Pick<SsrfGuard, 'checkUrl' | 'httpAgent' | 'httpsAgent'>;
   clock: Clock;
   logger: Logger;
@@ -20,70 +20,16 @@ export interface ErpVerifierDeps {
   timeoutMs?: number;
 }
 
-export type VerifyFailure = 'credentials' | 'unreachable' | 'refused-address' | 'tls' | 'permission' | 'busy' | 'not-severa';
-
-const UPSTREAM = 'severa';
-
-export const VERIFY_MESSAGES: Record<VerifyFailure, string> = {
-  credentials: 'The ERP did not accept this client ID and secret. Check them in the API settings of the ERP and try again.',
-  unreachable: 'Could not reach the ERP at this address: no answer in time. Check the base URL and that the ERP is online.',
-  'refused-address': 'This ERP address leads to a network address that is not allowed for ERP connections.',
-  tls: 'Could not open a secure connection to the ERP: its TLS certificate was not accepted.',
-  permission: 'The ERP accepted the credentials but does not let them read users. Give the API client read access and try again.',
-  busy: 'The ERP is busy or failing right now. Try again in a few minutes.',
-  'not-severa': 'Something answered at this address, but not a Severa REST API. Check that the base URL points at the API (for example …/rest-api).',
-};
-
-/** Sorts a failure by what the admin can do about it, from the last HTTP status seen and the cause. */
-export function classifyFailure(err: unknown, last: { path: string; status: number } | undefined): VerifyFailure {
-  const cause = err instanceof Error ? err.cause : undefined;
-  if (cause instanceof TransportError) {
-    if (cause.kind === 'refused') return 'refused-address';
-    if (cause.kind === 'tls') return 'tls';
-    if (cause.kind === 'too-large') return 'not-severa';
-    return 'unreachable';
-  }
-  const status = last?.status ?? 0;
-  if (status === 0) return 'unreachable';
-  if (status === 401) return 'credentials';
-  if (last?.path === wire.paths.token && (status === 400 || status === 403)) return 'credentials';
-  if (status === 403) return 'permission';
-  if (status === 429 || status >= 500) return 'busy';
-  return 'not-severa';
-}
-
 export function createErpVerifier(deps: ErpVerifierDeps): VerifyConnection {
-  const log = deps.logger.child({ component: 'erp-verifier' });
-  return async ({ baseUrl, clientId, clientSecret }) => {
-    await deps.ssrf.checkUrl(baseUrl);
-    let last: { path: string; status: number } | undefined;
-    const client = createSeveraClient({
-      baseUrl,
-      credentials: async () => ({ clientId, clientSecret }),
+  return async (erpKind, connection) => {
+    const adapter = deps.erp.get(erpKind);
+    await deps.ssrf.checkUrl(connection.baseUrl);
+    return adapter.checkConnection({
+      ...connection,
       clock: deps.clock,
       logger: deps.logger,
       agent: { http: deps.ssrf.httpAgent, https: deps.ssrf.httpsAgent },
-      requestTimeoutMs: deps.timeoutMs ?? 10_000,
-      // Someone is waiting for the answer: report the first failure instead of backing off.
-      maxRetries: 0,
-      onRequest: (info) => {
-        last = { path: info.path, status: info.status };
-      },
+      timeoutMs: deps.timeoutMs ?? 10_000,
     });
-    try {
-      await client.verify();
-      let usersSeen = 0;
-      for await (const page of client.users()) {
-        usersSeen = page.length;
-        break;
-      }
-      log.info('erp connection verified', { usersSeen, requests: client.stats().requests });
-      return { usersSeen };
-    } catch (err) {
-      if (!(err instanceof UpstreamError)) throw err;
-      const failure = classifyFailure(err, last);
-      log.warn('erp connection check failed', { failure, status: last?.status ?? 0 });
-      throw new UpstreamError(VERIFY_MESSAGES[failure], UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err });
-    }
   };
 }

@@ -10,7 +10,8 @@ export const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday',
 
 export const createTenantSchema = z.object({
   displayName: z.string().trim().min(2).max(120),
-  erpKind: z.enum(['severa']).default('severa'),
+  /** One of the registered ERP kinds (the tenants service checks); the registry's default when left out. */
+  erpKind: z.string().trim().min(1).max(40).optional(),
   contractStart: isoDate,
   contractEnd: optionalDate,
   timezone: z.string().trim().min(3).max(64).default('Europe/Helsinki'),

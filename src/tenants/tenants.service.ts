@@ -1,3 +1,4 @@
+import type { ErpRegistry } from '../../integrations/erp/registry';
 import type { Clock } from '../clock';
 import type { Db } from '../db/db';
 import type { Tenant as TenantRow } from '../db/schema';
@@ -59,7 +60,7 @@ function checkDates(start: string, end: string | null): void {
   if (end !== null && end < start) throw new ValidationError('Invalid contract dates', ['The contract cannot end before it starts.']);
 }
 
-export function createTenantsService(deps: { db: Db; clock: Clock }): TenantsService {
+export function createTenantsService(deps: { db: Db; clock: Clock; erp: Pick<ErpRegistry, 'defaultKind' | 'get'> }): TenantsService {
   const { db, clock } = deps;
   const nowIso = (): string => clock.now().toISOString();
 
@@ -79,6 +80,7 @@ export function createTenantsService(deps: { db: Db; clock: Clock }): TenantsSer
     get,
     async create(input) {
       checkDates(input.contractStart, input.contractEnd ?? null);
+      const erpKind = deps.erp.get(input.erpKind ?? deps.erp.defaultKind).kind;
       const id = newId();
       const now = nowIso();
       await db.kysely
@@ -86,7 +88,7 @@ export function createTenantsService(deps: { db: Db; clock: Clock }): TenantsSer
         .values({
           id,
           display_name: input.displayName,
-          erp_kind: input.erpKind,
+          erp_kind: erpKind,
           erp_base_url: null,
           contract_start: input.contractStart,
           contract_end: input.contractEnd ?? null,

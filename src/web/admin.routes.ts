@@ -66,9 +66,12 @@ export function adminRoutes(deps: Deps): Router {
 
   router.post('/connector', async (req, res) => {
     const tenantId = adminTenant(req);
-    const form = { baseUrl: field(req.body, 'baseUrl'), clientId: field(req.body, 'clientId') };
+    const { fields } = await connector.status(tenantId);
+    const credentials = Object.fromEntries(fields.map((f) => [f.name, field(req.body, f.name)]));
+    // Secret fields are never echoed back into the form.
+    const form = { baseUrl: field(req.body, 'baseUrl'), ...Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, credentials[f.name]])) };
     try {
-      const result = await connector.connect(tenantId, { ...form, clientSecret: field(req.body, 'clientSecret') });
+      const result = await connector.connect(tenantId, { baseUrl: form.baseUrl, credentials });
       await audit(req, { tenantId, action: 'connector.saved', object: { type: 'connector', id: tenantId }, details: { usersSeen: result.usersSeen } });
       res.render('admin/connector.njk', { connector: await connector.status(tenantId), form: {}, verified: result });
     } catch (err) {

@@ -22,11 +22,8 @@ interface Deps {
   audit: Audit;
 }
 
-export const connectorSchema = z.object({
-  baseUrl: z.string().min(1).max(2048),
-  clientId: z.string().min(1).max(200),
-  clientSecret: z.string().min(1).max(500),
-});
+/** The base URL plus the credential fields of the tenant's ERP kind (see GET …/connector `fields`), flat. */
+export const connectorSchema = z.object({ baseUrl: z.string().min(1).max(2048) }).catchall(z.string().max(2048));
 export const dsrSchema = z.object({ personId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/) });
 export const restrictSchema = dsrSchema.extend({ restricted: z.boolean() });
 
@@ -54,7 +51,8 @@ export function apiAdminRoutes(deps: Deps): Router {
 
   router.put('/tenants/:tenantId/connector', allow('admin'), async (req, res) => {
     const tenantId = await own(req);
-    const result = await connector.connect(tenantId, connectorSchema.parse(req.body));
+    const { baseUrl, ...credentials } = connectorSchema.parse(req.body);
+    const result = await connector.connect(tenantId, { baseUrl, credentials });
     await audit(req, { tenantId, action: 'connector.saved', object: { type: 'connector', id: tenantId }, details: { usersSeen: result.usersSeen } });
     res.json({ ...(await connector.status(tenantId)), verified: result });
   });

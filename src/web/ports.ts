@@ -51,12 +51,3 @@ export interface EmailPreviewPort {
   /** Renders what the person would receive next, without sending or recording anything. */
   preview(tenantId: string, personId: string): Promise<EmailPreview>;
 }
-
-export interface ErpCredentials {
-  baseUrl: string;
-  clientId: string;
-  clientSecret: string;
-}
-
-/** A live token request plus one small read; throws UpstreamError with a plain-language message. */
-export type VerifyConnection = (credentials: ErpCredentials) => Promise<{ usersSeen: number }>;

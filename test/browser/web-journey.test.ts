@@ -7,6 +7,8 @@ import { generateCompany, startSimulator, type Simulator } from '../../integrati
 import { systemClock } from '../../src/clock';
 import { secretName } from '../../src/secrets/secret-store';
 import { createErpVerifier } from '../../src/tenants/erp-verifier';
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
 import { launchChromium } from '../fakes/chromium';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createTestSsrfGuard, plainCipher, startTestServer, type TestServer } from '../fakes/web-app';
@@ -31,7 +33,7 @@ beforeAll(async () => {
   const ssrf = createTestSsrfGuard();
   server = await startTestServer({
     ssrf,
-    verifyConnection: createErpVerifier({ ssrf, clock: systemClock, logger: createMemoryLogger(), timeoutMs: 5_000 }),
+    verifyConnection: createErpVerifier({ erp: createErpRegistry(erpAdapters), ssrf, clock: systemClock, logger: createMemoryLogger(), timeoutMs: 5_000 }),
     // "Run sync now" and the email preview go through the real job system, sync, insights and renderer.
     pipeline: (env) => (pipeline = createRealPipelinePorts(env, path.join(ARTIFACTS, 'outbox'))),
   });

@@ -18,7 +18,10 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { createDsrService } from '../../src/dsr/dsr.service';
 import { createRetentionService } from '../../src/retention/retention.service';
 import { createSsrfGuard, type SsrfGuard } from '../../src/net/ssrf-guard';
-import type { EmailPreviewPort, JobsPort, VerifyConnection } from '../../src/web/ports';
+import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
+import type { VerifyConnection } from '../../src/tenants/erp-verifier';
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
 export const plainCipher: SecretCipher = {
@@ -90,6 +93,7 @@ export async function startTestServer(
     cipher: plainCipher,
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
     ssrf,
+    erp: createErpRegistry(erpAdapters),
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
     jobs: pipeline?.jobs ?? options.jobs ?? ports.jobs,
     retention: ports.retention,

@@ -2,6 +2,8 @@ import { deliverJob } from '../../jobs/deliver';
 import { insightsJob } from '../../jobs/insights';
 import type { PipelineDeps } from '../../jobs/pipeline-deps';
 import { syncJob } from '../../jobs/sync';
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
 import { createSeveraClient } from '../../integrations/severa/severa-client';
 import { deliveryTenant } from '../../src/email/delivery-tenant';
 import { createDeliveryService } from '../../src/email/delivery.service';
@@ -26,7 +28,7 @@ import type { TestServerEnv } from './web-app';
 export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort } {
   const { db, clock, secrets, envelope, signer } = env;
   const logger = createMemoryLogger();
-  const tenants = createTenantsService({ db, clock });
+  const tenants = createTenantsService({ db, clock, erp: createErpRegistry(erpAdapters) });
   const erpFor = async (tenantId: string) => {
     const tenant = await tenants.get(tenantId);
     return createSeveraClient({

@@ -1,5 +1,6 @@
 import { NotFoundError } from '../../src/errors';
-import type { EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge, VerifyConnection } from '../../src/web/ports';
+import type { VerifyConnection } from '../../src/tenants/erp-verifier';
+import type { EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge } from '../../src/web/ports';
 
 /** Records what the web layer asked of the scheduler, retention and email modules. */
 export function createFakePorts() {
@@ -23,8 +24,8 @@ export function createFakePorts() {
       return { subject: `Your week (${personId})`, html: `<html><body><h1 style="color:#333">Hello ${personId}</h1><p>Preview body</p></body></html>`, text: `Hello ${personId}` };
     },
   };
-  const verifyConnection: VerifyConnection = async ({ clientSecret }) => {
-    if (clientSecret !== 'good-secret') throw new NotFoundError('The ERP refused the client ID and secret');
+  const verifyConnection: VerifyConnection = async (_kind, { credentials }) => {
+    if (credentials.clientSecret !== 'good-secret') throw new NotFoundError('The ERP refused the client ID and secret');
     return { usersSeen: 7 };
   };
   return { calls, purges, jobs, retention, emailPreview, verifyConnection };

@@ -5,7 +5,10 @@ import { MAX_ROW_COUNT } from '../../integrations/severa/wire';
 import { systemClock } from '../../src/clock';
 import { UpstreamError, ValidationError } from '../../src/errors';
 import { createSsrfGuard } from '../../src/net/ssrf-guard';
-import { createErpVerifier, VERIFY_MESSAGES } from '../../src/tenants/erp-verifier';
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
+import { VERIFY_MESSAGES } from '../../integrations/severa/connection-check';
+import { createErpVerifier } from '../../src/tenants/erp-verifier';
 import { createMemoryLogger } from '../fakes/memory-logger';
 
 const CLIENT_ID = 'verifier-client';
@@ -40,7 +43,9 @@ const json = (status: number, body: unknown): RequestListener => (_req, res) => 
 
 function verifier(mode: 'test' | 'production' = 'test') {
   const logger = createMemoryLogger();
-  return { logger, verify: createErpVerifier({ ssrf: createSsrfGuard({ mode }), clock: systemClock, logger, timeoutMs: 5_000 }) };
+  const check = createErpVerifier({ erp: createErpRegistry(erpAdapters), ssrf: createSsrfGuard({ mode }), clock: systemClock, logger, timeoutMs: 5_000 });
+  const verify = ({ baseUrl, ...credentials }: { baseUrl: string; clientId: string; clientSecret: string }) => check('severa', { baseUrl, credentials });
+  return { logger, verify };
 }
 
 async function failure(p: Promise<unknown>): Promise<UpstreamError> {

@@ -1,3 +1,5 @@
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
 import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { fixedClock } from '../../src/clock';
@@ -76,7 +78,7 @@ describe('repository queries compiled for SQL Server', () => {
     await deliveries.claimForSending('d1', ['pending'], NOW);
     await deliveries.markStaleSendingUnknown('t', NOW);
     await deleteInBatches(db, 'daily_facts', sql`tenant_id = ${'t'}`, 500, async () => undefined);
-    await createTenantsService({ db, clock: fixedClock(new Date(NOW)) }).list();
+    await createTenantsService({ db, clock: fixedClock(new Date(NOW)), erp: createErpRegistry(erpAdapters) }).list();
     const sql_ = db.statements.map((s) => s.sql);
     const merge = sql_.find((s) => s.startsWith('merge into "deliveries"'));
     expect(merge).toBeDefined();
