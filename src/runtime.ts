@@ -71,7 +71,7 @@ export interface Runtime {
 
 export function createSecretStore(config: Config, logger: Logger): SecretStore {
   if (config.SECRET_STORE === 'keyvault') return createKeyVaultSecretStore({ vaultUrl: config.KEY_VAULT_URL ?? '', logger });
-  const masterKey = loadOrCreateMasterKey({ envValue: config.MASTER_KEY, file: config.MASTER_KEY_FILE, allowGenerate: !config.isProduction });
+  const masterKey = loadOrCreateMasterKey({ envValue: config.MASTER_KEY, file: config.MASTER_KEY_FILE, allowGenerate: !config.isProduction, encrypts: config.SECRETS_FILE });
   return createLocalFileSecretStore({ file: config.SECRETS_FILE, masterKey });
 }
 

@@ -122,6 +122,9 @@ function decryptDocument(raw: string, key: Buffer): Record<string, string> {
     const pt = Buffer.concat([decipher.update(Buffer.from(parsed.ct, 'base64')), decipher.final()]);
     return JSON.parse(pt.toString('utf8')) as Record<string, string>;
   } catch (err) {
-    throw new CryptoError('Secret file cannot be decrypted: wrong master key or tampered file', { cause: err });
+    throw new CryptoError(
+      'Secret file cannot be decrypted: wrong master key or tampered file. Set MASTER_KEY (or restore the master.key file) to the key it was written with, or restore the secret file from backup',
+      { cause: err },
+    );
   }
 }

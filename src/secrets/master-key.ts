@@ -14,16 +14,25 @@ export interface MasterKeyOptions {
   envValue?: string;
   file: string;
   allowGenerate: boolean;
+  /** The file encrypted under this key: while it exists, a lost key is never replaced by a new one. */
+  encrypts?: string;
 }
 
 const KEY_BYTES = 32;
 
-export function loadOrCreateMasterKey({ envValue, file, allowGenerate }: MasterKeyOptions): Buffer {
+export function loadOrCreateMasterKey({ envValue, file, allowGenerate, encrypts }: MasterKeyOptions): Buffer {
   if (envValue !== undefined && envValue.trim() !== '') {
     return decodeKey(envValue, 'MASTER_KEY must be base64 of exactly 32 bytes');
   }
   const existing = readKeyFile(file);
   if (existing) return existing;
+  if (encrypts !== undefined && fs.existsSync(encrypts)) {
+    // A new key would leave every stored secret (ERP credentials, the data keys' root) unreadable.
+    throw new ConfigError([
+      `MASTER_KEY: the key file ${path.basename(file)} is missing or empty, but ${path.basename(encrypts)} was encrypted with it: ` +
+        'restore the key file from backup or set MASTER_KEY to that key (a new key is not generated)',
+    ]);
+  }
   if (!allowGenerate) {
     throw new ConfigError([
       'MASTER_KEY is required: set it to base64 of 32 random bytes (a key is only generated in development)',

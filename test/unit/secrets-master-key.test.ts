@@ -62,4 +62,15 @@ describe('master key', () => {
     fs.chmodSync(keyFile(), 0o644);
     expect(() => loadOrCreateMasterKey({ file: keyFile(), allowGenerate: true })).toThrow(/chmod 600/);
   });
+
+  it('does not replace a lost key while the secret file it encrypted still exists', () => {
+    const secretsFile = path.join(root, 'data', 'secrets.enc');
+    loadOrCreateMasterKey({ file: keyFile(), allowGenerate: true, encrypts: secretsFile });
+    fs.writeFileSync(secretsFile, '{}\n');
+    fs.rmSync(keyFile());
+    const call = () => loadOrCreateMasterKey({ file: keyFile(), allowGenerate: true, encrypts: secretsFile });
+    expect(call).toThrow(ConfigError);
+    expect(call).toThrow(/master\.key is missing or empty, but secrets\.enc was encrypted with it: restore the key file/);
+    expect(fs.existsSync(keyFile())).toBe(false);
+  });
 });
