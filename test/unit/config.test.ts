@@ -91,7 +91,9 @@ describe('config', () => {
   });
 
   it("leaves the machine's and the platform's own variables alone", () => {
-    const unrelated = ['HOME', 'HOSTNAME', 'PATH', 'PWD', 'OLDPWD', 'USER', 'SHELL', 'TERM', 'LANG', 'TZ', 'CI', 'HTTP_PROXY', 'NO_PROXY', 'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'JEST_WORKER_ID', 'WEBSITE_SITE_NAME', 'WEBSITES_PORT', 'TMPDIR', 'LOGNAME', 'DEBUG', 'FAKETIME', 'LD_PRELOAD', 'npm_config_cache'];
+    const unrelated = ['HOME', 'HOSTNAME', 'PATH', 'PWD', 'OLDPWD', 'USER', 'SHELL', 'TERM', 'LANG', 'TZ', 'CI', 'HTTP_PROXY', 'NO_PROXY', 'NODE_OPTIONS', 'NODE_PATH', 'NODE_EXTRA_CA_CERTS', 'JEST_WORKER_ID', 'WEBSITE_SITE_NAME', 'WEBSITES_PORT', 'TMPDIR', 'LOGNAME', 'DEBUG', 'FAKETIME', 'LD_PRELOAD', 'npm_config_cache',
+      // What Azure Container Apps and the deployment set next to the service's own settings.
+      'APPLICATIONINSIGHTS_CONNECTION_STRING', 'AZURE_CLIENT_ID', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'CONTAINER_APP_NAME', 'CONTAINER_APP_REVISION', 'CONTAINER_APP_PORT', 'KUBERNETES_SERVICE_PORT', 'KUBERNETES_SERVICE_HOST'];
     const env = { ...process.env, ...Object.fromEntries(unrelated.map((k) => [k, 'x'])) };
     expect(() => loadConfig(env)).not.toThrow();
   });
