@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger';
+import type { WriteFence } from './write-fence';
 
 /** What a tenant looks like to the scheduler: enough to pick a cron expression and a time zone. */
 export interface ScheduleTenant {
@@ -23,6 +24,11 @@ export interface JobContext {
   count(name: string, n?: number): void;
   /** Aborted when the worker shuts down or loses the lease; long jobs should check it between steps. */
   signal: AbortSignal;
+  /**
+   * Call inside each write transaction of the job: throws LeaseLostError once another worker owns the
+   * run (or the signal fired), so an execution that outlived its lease stops at its next write.
+   */
+  leaseFence: WriteFence;
   logger: Logger;
 }
 
@@ -47,3 +53,14 @@ export interface JobRegistry<D> {
 }
 
 export const GLOBAL_TENANT = '-';
+
+/**
+ * Thrown by a job whose run has nothing to do and must not be retried (its tenant is suspended, for
+ * example): the run is recorded as cancelled with this message.
+ */
+export class RunCancelledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}

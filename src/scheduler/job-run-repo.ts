@@ -24,8 +24,8 @@ export interface FinishParams {
 }
 
 export interface FailParams extends FinishParams {
-  /** 'retrying' with the next run_after, or 'dead' when attempts are used up. */
-  state: 'retrying' | 'dead';
+  /** 'retrying' with the next run_after, 'dead' when attempts are used up, 'cancelled' when there is nothing to do. */
+  state: 'retrying' | 'dead' | 'cancelled';
   runAfter: string;
   errorClass: string;
   errorMessage: string;
@@ -131,6 +131,18 @@ output inserted.*`.compile(kysely);
       return guardOwner(id, owner).set({ lease_expires_at: leaseExpiresAt, updated_at: now }).compile();
     },
 
+    /**
+     * Reads the run inside the caller's write transaction. On SQL Server UPDLOCK+HOLDLOCK keep the row
+     * locked until that transaction ends, so a claim cannot take the run between this check and the
+     * writes; SQLite's BEGIN IMMEDIATE already serialises every write transaction.
+     */
+    holdsLease(id: string, owner: string): CompiledQuery {
+      if (dialect === 'sqlite') {
+        return kysely.selectFrom('job_runs').select('id').where('id', '=', id).where('lease_owner', '=', owner).where('state', '=', 'running').compile();
+      }
+      return sql`select id from job_runs with (updlock, holdlock) where id = ${id} and lease_owner = ${owner} and state = 'running'`.compile(kysely);
+    },
+
     saveCheckpoint(id: string, owner: string, now: string, checkpointJson: string): CompiledQuery {
       return guardOwner(id, owner).set({ checkpoint_json: checkpointJson, updated_at: now }).compile();
     },
@@ -156,7 +168,7 @@ output inserted.*`.compile(kysely);
         .set({
           state: p.state,
           run_after: p.runAfter,
-          finished_at: p.state === 'dead' ? p.now : null,
+          finished_at: p.state === 'retrying' ? null : p.now,
           duration_ms: p.durationMs,
           counters_json: p.countersJson,
           error_class: p.errorClass,
@@ -190,6 +202,8 @@ export interface JobRunRepo {
   claim(p: ClaimParams): Promise<JobRun | undefined>;
   /** False when the lease is no longer ours (expired and taken, or released). */
   heartbeat(id: string, owner: string, now: string, leaseExpiresAt: string): Promise<boolean>;
+  /** True while the run is still ours; runs on the given transaction so the answer holds until it commits. */
+  holdsLease(trx: Kysely<Database>, id: string, owner: string): Promise<boolean>;
   saveCheckpoint(id: string, owner: string, now: string, checkpointJson: string): Promise<boolean>;
   succeed(p: FinishParams): Promise<boolean>;
   fail(p: FailParams): Promise<boolean>;
@@ -223,6 +237,7 @@ export function createJobRunRepo(db: Db): JobRunRepo {
       return result.rows[0];
     },
     heartbeat: (id, owner, now, lease) => changed(q.heartbeat(id, owner, now, lease)),
+    holdsLease: async (trx, id, owner) => (await trx.executeQuery(q.holdsLease(id, owner))).rows.length > 0,
     saveCheckpoint: (id, owner, now, json) => changed(q.saveCheckpoint(id, owner, now, json)),
     succeed: (p) => changed(q.succeed(p)),
     fail: (p) => changed(q.fail(p)),

@@ -5,8 +5,28 @@ import type { JobRun } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff';
-import { GLOBAL_TENANT, type JobContext, type JobRegistry } from './job-definition';
+import { GLOBAL_TENANT, RunCancelledError, type JobContext, type JobRegistry } from './job-definition';
 import { createJobRunRepo } from './job-run-repo';
+import { LeaseLostError } from './write-fence';
+
+/** The timers the worker uses, each returning its cancel function; tests drive them by hand. */
+export interface WorkerTimers {
+  setTimeout(fn: () => void, ms: number): () => void;
+  /** Must not keep the process alive on its own (heartbeats). */
+  setInterval(fn: () => void, ms: number): () => void;
+}
+
+export const nodeTimers: WorkerTimers = {
+  setTimeout(fn, ms) {
+    const t = setTimeout(fn, ms);
+    return () => clearTimeout(t);
+  },
+  setInterval(fn, ms) {
+    const t = setInterval(fn, ms);
+    t.unref();
+    return () => clearInterval(t);
+  },
+};
 
 export interface WorkerOptions<D> {
   db: Db;
@@ -24,6 +44,9 @@ export interface WorkerOptions<D> {
   workerId: string;
   backoff?: BackoffPolicy;
   random?: () => number;
+  timers?: WorkerTimers;
+  /** First wait before a failed run-record write is tried again; doubles each time. */
+  bookkeepingRetryMs?: number;
 }
 
 export interface Worker {
@@ -39,24 +62,54 @@ export interface Worker {
 
 const MAX_ERROR_MESSAGE = 500;
 
-/** error_message on the run record: redacted and short, because staff pages and logs show it. */
+/**
+ * error_message on the run record: redacted and short, because staff pages and logs show it. Errors
+ * are recognised by shape, not instanceof: a native driver's errors may come from another realm. A
+ * driver's error code (SQLITE_FULL, ECONNRESET…) leads the message, since it names the cause.
+ */
 export function describeError(err: unknown): { errorClass: string; errorMessage: string } {
-  const errorClass = err instanceof Error ? err.constructor.name : typeof err;
-  const raw = err instanceof Error ? err.message : String(err);
-  return { errorClass, errorMessage: redactString(raw).slice(0, MAX_ERROR_MESSAGE) };
+  const e = typeof err === 'object' && err !== null ? (err as { message?: unknown; code?: unknown }) : undefined;
+  if (!e || typeof e.message !== 'string') return { errorClass: typeof err, errorMessage: redactString(String(err)).slice(0, MAX_ERROR_MESSAGE) };
+  const errorClass = (err as object).constructor?.name ?? 'Error';
+  const code = typeof e.code === 'string' && !e.message.includes(e.code) ? `${e.code}: ` : '';
+  return { errorClass, errorMessage: redactString(`${code}${e.message}`).slice(0, MAX_ERROR_MESSAGE) };
 }
 
 export function createWorker<D>(options: WorkerOptions<D>): Worker {
   const { db, clock, logger, jobs, deps, concurrency, leaseMs, pollMs, maxAttempts, workerId } = options;
   const backoff = options.backoff ?? defaultBackoff;
   const random = options.random ?? Math.random;
+  const timers = options.timers ?? nodeTimers;
+  const bookkeepingRetryMs = options.bookkeepingRetryMs ?? 500;
   const repo = createJobRunRepo(db);
   const active = new Map<string, { done: Promise<void>; controller: AbortController; owner: string }>();
+  let started = false;
   let stopping = false;
-  let pollTimer: NodeJS.Timeout | undefined;
+  let cancelPoll: (() => void) | undefined;
   let executed = 0;
 
   const iso = (offsetMs = 0): string => new Date(clock.now().getTime() + offsetMs).toISOString();
+  const sleep = (ms: number) => new Promise<void>((resolve) => timers.setTimeout(resolve, ms));
+
+  /**
+   * A run-record write that throws (disk full, database unreachable) is tried again with growing
+   * waits: giving up at once would leave the run 'running' until its lease expires. After about one
+   * lease of waiting the error is passed on; by then the lease has run out and any worker may retry.
+   */
+  async function record(runLogger: Logger, write: () => Promise<boolean>): Promise<boolean> {
+    let waited = 0;
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await write();
+      } catch (err) {
+        if (waited >= leaseMs) throw err;
+        const delay = Math.min(bookkeepingRetryMs * 2 ** (attempt - 1), Math.max(1, Math.floor(leaseMs / 4)));
+        runLogger.warn('Job run bookkeeping failed, will try again', { error: describeError(err).errorClass, attempt, delayMs: delay });
+        await sleep(delay);
+        waited += delay;
+      }
+    }
+  }
 
   async function execute(run: JobRun, controller: AbortController): Promise<void> {
     const runLogger = logger.child({ job: run.job, tenantId: run.tenant_id, jobId: run.id, slot: run.slot, attempt: run.attempts });
@@ -71,23 +124,27 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       durationMs: Math.max(0, clock.now().getTime() - startedAt),
       countersJson: Object.keys(counters).length > 0 ? JSON.stringify(counters) : null,
     });
+    const loseLease = (): LeaseLostError => {
+      const lost = new LeaseLostError();
+      if (!controller.signal.aborted) controller.abort(lost);
+      return lost;
+    };
     const job = jobs.get(run.job);
     if (!job || run.attempts > maxAttempts) {
       // A run whose lease kept expiring (the process died mid-run each time) ends here too.
       const reason = job ? 'Attempts exhausted after expired leases' : 'Job is not registered on this worker';
-      await repo.fail({ ...finish, ...summary(), state: 'dead', runAfter: run.run_after, errorClass: 'JobAbandoned', errorMessage: reason });
+      await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: 'dead', runAfter: run.run_after, errorClass: 'JobAbandoned', errorMessage: reason }));
       runLogger.error('Job run marked dead', { reason });
       return;
     }
-    const heartbeat = setInterval(() => {
+    const stopHeartbeat = timers.setInterval(() => {
       repo
         .heartbeat(run.id, owner, iso(), iso(leaseMs))
         .then((ours) => {
-          if (!ours) controller.abort(new Error('Lease lost'));
+          if (!ours) loseLease();
         })
         .catch((err: unknown) => runLogger.warn('Lease heartbeat failed', { error: describeError(err).errorClass }));
     }, Math.max(1, Math.floor(leaseMs / 3)));
-    heartbeat.unref();
     const ctx: JobContext = {
       runId: run.id,
       tenantId: run.tenant_id === GLOBAL_TENANT ? null : run.tenant_id,
@@ -95,27 +152,44 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       attempt: run.attempts,
       checkpoint: run.checkpoint_json ? (JSON.parse(run.checkpoint_json) as unknown) : null,
       saveCheckpoint: async (value) => {
-        if (!(await repo.saveCheckpoint(run.id, owner, iso(), JSON.stringify(value)))) controller.abort(new Error('Lease lost'));
+        if (!(await repo.saveCheckpoint(run.id, owner, iso(), JSON.stringify(value)))) throw loseLease();
       },
       count: (name, n = 1) => {
         counters[name] = (counters[name] ?? 0) + n;
       },
       signal: controller.signal,
+      leaseFence: async (trx) => {
+        controller.signal.throwIfAborted();
+        if (!(await repo.holdsLease(trx, run.id, owner))) throw loseLease();
+      },
       logger: runLogger,
     };
+    let outcome: { ok: true } | { ok: false; err: unknown };
     try {
       await job.run(deps, ctx);
-      await repo.succeed({ ...finish, ...summary() });
-      runLogger.info('Job run succeeded', { counters });
+      outcome = { ok: true };
     } catch (err) {
-      const { errorClass, errorMessage } = describeError(err);
-      const dead = run.attempts >= maxAttempts;
-      const runAfter = dead ? run.run_after : iso(retryDelayMs(run.attempts, backoff, random));
-      await repo.fail({ ...finish, ...summary(), state: dead ? 'dead' : 'retrying', runAfter, errorClass, errorMessage });
-      runLogger[dead ? 'error' : 'warn'](dead ? 'Job run dead' : 'Job run failed, will retry', { errorClass, runAfter });
+      outcome = { ok: false, err };
     } finally {
-      clearInterval(heartbeat);
+      stopHeartbeat();
     }
+    if (outcome.ok) {
+      if (await record(runLogger, () => repo.succeed({ ...finish, ...summary() }))) runLogger.info('Job run succeeded', { counters });
+      else runLogger.warn('Job run finished after its lease was lost; another worker owns it, nothing recorded', { counters });
+      return;
+    }
+    const { errorClass, errorMessage } = describeError(outcome.err);
+    if (outcome.err instanceof RunCancelledError) {
+      const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: 'cancelled', runAfter: run.run_after, errorClass, errorMessage }));
+      if (recorded) runLogger.warn('Job run cancelled', { errorClass, reason: errorMessage });
+      else runLogger.warn('Job run stopped after its lease was lost; nothing recorded', { errorClass });
+      return;
+    }
+    const dead = run.attempts >= maxAttempts;
+    const runAfter = dead ? run.run_after : iso(retryDelayMs(run.attempts, backoff, random));
+    const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: dead ? 'dead' : 'retrying', runAfter, errorClass, errorMessage }));
+    if (!recorded) runLogger.warn('Job run stopped after its lease was lost; nothing recorded', { errorClass });
+    else runLogger[dead ? 'error' : 'warn'](dead ? 'Job run dead' : 'Job run failed, will retry', { errorClass, runAfter });
   }
 
   function launch(run: JobRun): void {
@@ -125,31 +199,35 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       .finally(() => {
         active.delete(run.id);
         executed += 1;
-        if (pollTimer !== undefined && !stopping) void fill();
+        if (started && !stopping) void fill().catch((err: unknown) => logger.error('Job claim failed', { error: describeError(err).errorClass }));
       });
     active.set(run.id, { done, controller, owner: run.lease_owner ?? workerId });
   }
 
+  async function claimLoop(): Promise<void> {
+    while (!stopping && active.size < concurrency) {
+      const owner = `${workerId.slice(0, 40)}/${randomUUID().slice(0, 8)}`;
+      const run = await repo.claim({ owner, now: iso(), leaseExpiresAt: iso(leaseMs), jobs: jobs.names() });
+      if (!run) break;
+      launch(run);
+    }
+  }
+
   let filling: Promise<void> | undefined;
   function fill(): Promise<void> {
-    // One claim loop at a time, so concurrency is never exceeded by overlapping fills.
-    filling ??= (async () => {
-      try {
-        while (!stopping && active.size < concurrency) {
-          const owner = `${workerId.slice(0, 40)}/${randomUUID().slice(0, 8)}`;
-          const run = await repo.claim({ owner, now: iso(), leaseExpiresAt: iso(leaseMs), jobs: jobs.names() });
-          if (!run) break;
-          launch(run);
-        }
-      } finally {
-        filling = undefined;
-      }
-    })();
-    return filling;
+    // One claim loop at a time, so concurrency is never exceeded by overlapping fills. The slot is
+    // freed in a .finally callback, which always runs after the assignment below: a loop that ends
+    // without awaiting (every slot busy) must not leave a settled promise behind as "filling".
+    if (filling) return filling;
+    const current = claimLoop().finally(() => {
+      if (filling === current) filling = undefined;
+    });
+    filling = current;
+    return current;
   }
 
   function schedulePoll(): void {
-    pollTimer = setTimeout(() => {
+    cancelPoll = timers.setTimeout(() => {
       fill()
         .catch((err: unknown) => logger.error('Job claim failed', { error: describeError(err).errorClass }))
         .finally(() => {
@@ -161,7 +239,8 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
   return {
     id: workerId,
     start() {
-      if (pollTimer !== undefined || stopping) return;
+      if (started || stopping) return;
+      started = true;
       schedulePoll();
     },
     async runOnce() {
@@ -175,13 +254,13 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     },
     async stop(timeoutMs) {
       stopping = true;
-      if (pollTimer !== undefined) clearTimeout(pollTimer);
-      let timer: NodeJS.Timeout | undefined;
+      cancelPoll?.();
+      let cancelTimeout: (() => void) | undefined;
       const timedOut = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, timeoutMs);
+        cancelTimeout = timers.setTimeout(resolve, timeoutMs);
       });
       await Promise.race([Promise.allSettled([...active.values()].map((a) => a.done)), timedOut]);
-      clearTimeout(timer);
+      cancelTimeout?.();
       let released = 0;
       for (const [id, a] of active) {
         a.controller.abort(new Error('Worker stopping'));

@@ -5,6 +5,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
 import { allJobs, createAppJobRegistry, createJobControl, createWorker, type JobContext, type JobDeps } from '../../jobs';
 import { keyRotationJob } from '../../jobs/key-rotation';
+import { openFence } from '../../src/scheduler/write-fence';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createMemorySecretStore } from '../fakes/memory-secret-store';
 import { createTestDb } from '../fakes/test-db';
@@ -81,7 +82,7 @@ describe('registered jobs', () => {
         runId: 'r', tenantId: null, slot: '2026-04', attempt: 1, checkpoint,
         saveCheckpoint: async (v) => void saved.push(JSON.parse(JSON.stringify(v))),
         count: (n, by = 1) => void (counts[n] = (counts[n] ?? 0) + by),
-        signal: new AbortController().signal, logger: createMemoryLogger(),
+        signal: new AbortController().signal, leaseFence: openFence, logger: createMemoryLogger(),
       };
       return { ctx, saved, counts };
     };

@@ -47,4 +47,10 @@ describe('job run queries compiled for SQL Server', () => {
     }
     expect(compiled.map((c) => c.sql)).toMatchSnapshot();
   });
+
+  it('the lease fence reads the run with UPDLOCK and HOLDLOCK, so no claim lands before the writer commits', () => {
+    const compiled = q.holdsLease('r1', 'w1');
+    expect(compiled.sql).toBe("select id from job_runs with (updlock, holdlock) where id = @1 and lease_owner = @2 and state = 'running'");
+    expect(compiled.parameters).toEqual(['r1', 'w1']);
+  });
 });
