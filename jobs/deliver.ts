@@ -3,7 +3,7 @@ import { deliveryTenant } from '../src/email/delivery-tenant';
 import { lastCompletedWeek } from '../src/insights/dates';
 import type { JobDefinition, ScheduleTenant } from '../src/scheduler/job-definition';
 import { weeklySlot } from '../src/scheduler/slots';
-import { requireTenant, type PipelineDeps } from './pipeline-deps';
+import { activeTenant, type PipelineDeps } from './pipeline-deps';
 
 const CRON_DAYS: Record<string, number> = { sunday: 0, monday: 1, tuesday: 2, wednesday: 3, thursday: 4, friday: 5, saturday: 6 };
 
@@ -24,11 +24,20 @@ export const deliverJob: JobDefinition<PipelineDeps> = {
   schedule: digestCron,
   slotFor: weeklySlot,
   async run(deps, ctx) {
-    const tenant = await deps.tenants.get(requireTenant(ctx.tenantId));
+    const tenant = await activeTenant(deps, ctx);
     const today = DateTime.fromJSDate(deps.clock.now(), { zone: tenant.timezone }).toISODate() as string;
     const period = lastCompletedWeek(today, tenant.timezone).week;
     const erp = await deps.erpFor(tenant.id);
-    const result = await deps.delivery.deliverPeriod({ tenant: deliveryTenant(tenant), period, erp });
+    // Each email starts with its address lookup: once the lease is lost, no further email is sent
+    // (the lookups fail and are skipped, to be sent by whoever owns the run now).
+    const lookup = {
+      recipient: (personId: string) => {
+        ctx.signal.throwIfAborted();
+        return erp.recipient(personId);
+      },
+    };
+    const result = await deps.delivery.deliverPeriod({ tenant: deliveryTenant(tenant), period, erp: lookup });
+    ctx.signal.throwIfAborted();
     ctx.count('emails', result.sent);
     ctx.count('failed', result.failed);
     ctx.count('unknown', result.unknown);

@@ -20,6 +20,7 @@ export const retentionPurgeJob: JobDefinition<RetentionPurgeDeps> = {
     ctx.count('purgesResumed', summary.resumed);
     ctx.count('tenantsPurged', summary.tenants.length);
     ctx.count('personsPurged', summary.persons.length);
+    if (summary.leftovers > 0) ctx.count('leftoversDeleted', summary.leftovers);
     for (const [table, n] of Object.entries(summary.rolling)) ctx.count(`rolling.${table}`, n);
   },
 };

@@ -1,19 +1,25 @@
 import { dailySlot } from '../src/scheduler/slots';
 import type { JobDefinition } from '../src/scheduler/job-definition';
-import { requireTenant, type PipelineDeps } from './pipeline-deps';
+import { allFences } from '../src/scheduler/write-fence';
+import { activeTenant, type PipelineDeps } from './pipeline-deps';
 
-/** Nightly per-tenant sync; an interrupted run simply starts over — upserts and watermarks make that safe. */
+/**
+ * Nightly per-tenant sync; an interrupted run simply starts over — upserts and watermarks make that
+ * safe. Every write transaction of the sync is fenced: it stops once this run's lease is lost or a
+ * purge of the tenant (or of a person in the write) has started.
+ */
 export const syncJob: JobDefinition<PipelineDeps> = {
   name: 'sync',
   scope: 'tenant',
   schedule: () => '30 2 * * *',
   slotFor: dailySlot,
   async run(deps, ctx) {
-    const tenant = await deps.tenants.get(requireTenant(ctx.tenantId));
+    const tenant = await activeTenant(deps, ctx);
     const erp = await deps.erpFor(tenant.id);
     const result = await deps.sync.syncTenant(
       { id: tenant.id, timezone: tenant.timezone, country: tenant.country, halfDayEves: false },
       erp,
+      { fence: allFences(deps.purgeFence, ctx.leaseFence) },
     );
     ctx.count('requests', result.requests);
     ctx.count('retries', result.retries);

@@ -36,6 +36,7 @@ import { allJobs, type JobDeps } from '../jobs';
 import { createAuditLog, type AuditLog } from './audit/audit.service';
 import { createDsrService, type DsrService } from './dsr/dsr.service';
 import { createPreferencesService, type PreferencesService } from './email/preferences.service';
+import { createPurgeFence } from './retention/purge-runner';
 import { createRetentionService, type RetentionService } from './retention/retention.service';
 import { createJobControl, type JobControl } from './scheduler/job-control';
 import type { JobRegistry } from './scheduler/job-definition';
@@ -154,6 +155,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     delivery,
     clock,
     erpFor,
+    purgeFence: createPurgeFence(db.dialect),
     retention,
     envelope,
     dataKeys: createKyselyDataKeyRepo(db.kysely),

@@ -2,8 +2,9 @@ import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
-import type { Db } from '../db/db';
+import type { Db, Dialect } from '../db/db';
 import type { Logger } from '../logging/logger';
+import { FenceError, type WriteFence } from '../scheduler/write-fence';
 import { secretName, type SecretStore } from '../secrets/secret-store';
 import { newId } from '../util/ids';
 import type { SentMessageEraser } from '../email/sent-message-eraser';
@@ -38,6 +39,46 @@ export interface PurgeRunnerDeps {
  */
 export function subjectDigest(tenantId: string, personId: string): string {
   return `sha256:${createHash('sha256').update(JSON.stringify([tenantId, personId])).digest('hex').slice(0, 32)}`;
+}
+
+/** A write for a tenant or person that a purge covers: the writer must stop (and retry later). */
+export class PurgeConflictError extends FenceError {
+  constructor(scope: PurgeScope) {
+    super(scope === 'tenant' ? 'The tenant is being purged or has been purged' : 'A person in this write is being purged or has been erased');
+  }
+}
+
+/** Rows a purge still found after its own deletes: something wrote past the fence. */
+export class PurgeIncompleteError extends Error {
+  constructor(readonly leftovers: Record<string, number>) {
+    super(`Purge still finds rows after ${MAX_PASSES} passes: ${Object.keys(leftovers).join(', ')}`);
+    this.name = new.target.name;
+  }
+}
+
+const MAX_PASSES = 3;
+
+/**
+ * The purge side of the write fence. A purge writes its 'running' record before its first delete, so
+ * the record is the lock: a write transaction that reads it refuses, and one that committed before it
+ * existed is deleted by the purge. A tenant's purge record keeps refusing once completed, and so does an
+ * erasure's (by the digest it keeps); a person purged for retention may come back if the ERP rehires.
+ * On SQL Server UPDLOCK+HOLDLOCK hold the range until the writer commits, so a purge cannot start in between.
+ */
+export function createPurgeFence(dialect: Dialect): WriteFence {
+  return async (trx, { tenantId, personIds = [] }) => {
+    const hint = dialect === 'mssql' ? sql` with (updlock, holdlock)` : sql``;
+    const { rows } = await sql<{ scope: string; state: string; subject_id: string | null; reason: string }>`
+      select scope, state, subject_id, reason from purge_records${hint}
+      where tenant_id = ${tenantId} and (state = 'running' or scope = 'tenant' or reason = 'erasure')`.execute(trx);
+    if (rows.length === 0) return;
+    if (rows.some((r) => r.scope === 'tenant')) throw new PurgeConflictError('tenant');
+    const running = new Set(rows.filter((r) => r.state === 'running').map((r) => r.subject_id));
+    const erased = new Set(rows.filter((r) => r.state === 'completed').map((r) => r.subject_id));
+    for (const personId of personIds) {
+      if (running.has(personId) || (erased.size > 0 && erased.has(subjectDigest(tenantId, personId)))) throw new PurgeConflictError('person');
+    }
+  };
 }
 
 function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
@@ -103,6 +144,25 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
     return id;
   }
 
+  /** Deletes what the plan covers (and, for a tenant, its data keys); returns what it found, per table. */
+  async function deletePlan(
+    tenantId: string,
+    plan: [TableName, RawBuilder<unknown>][],
+    shredKeys: boolean,
+    onBatch: (table: TableName, deleted: number) => Promise<void>,
+  ): Promise<Record<string, number>> {
+    const found: Record<string, number> = {};
+    for (const [table, where] of plan) {
+      const deleted = await deleteInBatches(db, table, where, batchSize, (n) => onBatch(table, n));
+      if (deleted > 0) found[table] = deleted;
+    }
+    if (shredKeys) {
+      const keys = await envelope.shred(tenantId);
+      if (keys > 0) found.tenant_keys = keys;
+    }
+    return found;
+  }
+
   async function run(recordId: string): Promise<PurgeResult> {
     const record = await k.selectFrom('purge_records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
     const counts = JSON.parse(record.counts_json) as Record<string, number>;
@@ -121,16 +181,27 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
       await saveCounts();
     }
     const plan = scope === 'tenant' ? tenantPlan(tenantId) : personPlan(tenantId, record.subject_id ?? '');
-    for (const [table, where] of plan) {
-      await deleteInBatches(db, table, where, batchSize, async (deleted) => {
+    const deleteAll = async (): Promise<Record<string, number>> => {
+      const found = await deletePlan(tenantId, plan, scope === 'tenant', async (table, deleted) => {
         counts[table] = (counts[table] ?? 0) + deleted;
         await saveCounts();
         await afterBatch?.(table, deleted);
       });
+      if (scope === 'tenant') counts.tenant_keys = (counts.tenant_keys ?? 0) + (found.tenant_keys ?? 0);
+      return found;
+    };
+
+    await deleteAll();
+    // The re-check: a writer that slipped past the fence (or a data key created outside a transaction)
+    // shows up here, and the purge is not called complete while anything is left.
+    for (let pass = 1; ; pass += 1) {
+      const leftovers = await deleteAll();
+      if (Object.keys(leftovers).length === 0) break;
+      log.warn('Purge found rows written while it ran', { pass, leftovers });
+      if (pass >= MAX_PASSES) throw new PurgeIncompleteError(leftovers);
     }
 
     if (scope === 'tenant') {
-      counts.tenant_keys = (counts.tenant_keys ?? 0) + (await envelope.shred(tenantId));
       await secrets.delete(secretName('erp', tenantId));
       counts.erp_credentials = 1;
       await k
@@ -159,6 +230,16 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
   return {
     start,
     run,
+    /**
+     * A purged tenant checked again (the daily purge does this for every purged tenant): anything found
+     * was written after its purge completed, and is deleted. Returns how many rows and keys it deleted.
+     */
+    async sweepPurgedTenant(tenantId: string): Promise<number> {
+      const found = await deletePlan(tenantId, tenantPlan(tenantId), true, async () => undefined);
+      const total = Object.values(found).reduce((a, b) => a + b, 0);
+      if (total > 0) logger.warn('Purged tenant still had rows; deleted them', { tenantId, found });
+      return total;
+    },
     /** Records left 'running' by a crash, oldest first. */
     async unfinished(): Promise<string[]> {
       const rows = await k.selectFrom('purge_records').select('id').where('state', '=', 'running').orderBy('started_at').orderBy('id').execute();

@@ -23,6 +23,8 @@ export interface PurgeSummary {
   resumed: number;
   tenants: PurgeResult[];
   persons: PurgeResult[];
+  /** Rows and data keys found again under tenants already purged (written after their purge). */
+  leftovers: number;
   rolling: Record<string, number>;
 }
 
@@ -33,7 +35,7 @@ export interface UpcomingPurges {
 }
 
 export interface RetentionService {
-  /** Finishes interrupted purges, purges due tenants and persons, then applies the rolling windows. */
+  /** Finishes interrupted purges, purges due tenants and persons, re-checks purged tenants, then applies the rolling windows. */
   purgeDue(): Promise<PurgeSummary>;
   purgeRolling(): Promise<Record<string, number>>;
   /** The same path for DSR erasure (reason 'erasure'). */
@@ -49,6 +51,8 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
 
   const liveTenants = () =>
     k.selectFrom('tenants').select(['id', 'timezone', 'contract_end']).where('status', 'not in', ['purged', 'purging']).orderBy('id').execute();
+
+  const purgedTenants = () => k.selectFrom('tenants').select('id').where('status', '=', 'purged').orderBy('id').execute();
 
   const endedPeople = () =>
     k
@@ -102,7 +106,9 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
           persons.push(await runner.purgePerson(p.tenant_id, p.erp_person_id, 'employment-ended'));
         }
       }
-      return { resumed: unfinished.length, tenants, persons, rolling: await purgeRolling() };
+      let leftovers = 0;
+      for (const t of await purgedTenants()) leftovers += await runner.sweepPurgedTenant(t.id);
+      return { resumed: unfinished.length, tenants, persons, leftovers, rolling: await purgeRolling() };
     },
     purgeRolling,
     purgePerson: (tenantId, personId, reason) => runner.purgePerson(tenantId, personId, reason),

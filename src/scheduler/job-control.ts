@@ -16,7 +16,7 @@ export interface JobRunFilter {
 
 /** Operator and CLI actions on runs. Callers audit them; this layer only changes rows. */
 export interface JobControl {
-  /** "Run now": a run in its own manual slot, runnable immediately. */
+  /** "Run now": a run in its own manual slot, runnable immediately; refused for a tenant that is not active. */
   enqueueNow(job: string, tenantId: string | null): Promise<JobRun>;
   /** A dead (or cancelled) run back to queued with attempts 0. */
   retry(runId: string): Promise<JobRun>;
@@ -60,6 +60,11 @@ export function createJobControl<D>({ db, clock, registry }: { db: Db; clock: Cl
       if (!definition) throw new ValidationError(`Unknown job: ${job}`);
       if ((definition.scope === 'tenant') !== (tenantId !== null)) {
         throw new ValidationError(definition.scope === 'tenant' ? `Job ${job} needs a tenant` : `Job ${job} is global and takes no tenant`);
+      }
+      if (tenantId !== null) {
+        const tenant = await k.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
+        if (!tenant) throw new NotFoundError('Tenant not found');
+        if (tenant.status !== 'active') throw new ConflictError(`The tenant is ${tenant.status}; its jobs do not run`);
       }
       const slot = manualSlot(newId());
       const now = clock.now();

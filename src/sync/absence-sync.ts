@@ -45,8 +45,12 @@ export async function syncAbsences(run: SyncRun): Promise<void> {
 
 async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<void> {
   for (let i = 0; i < days.length; i += BATCH) {
+    const batch = days.slice(i, i + BATCH);
+    const scope = { tenantId: run.tenantId, personIds: [...new Set(batch.map(([key]) => key.split('|')[0] ?? ''))] };
+    // Checked before encrypting too: encryption may create the tenant's data key, outside any transaction.
+    await run.fence(run.db.kysely, scope);
     const rows = await Promise.all(
-      days.slice(i, i + BATCH).map(async ([key, m]) => {
+      batch.map(async ([key, m]) => {
         const [personId = '', date = ''] = key.split('|');
         return {
           tenant_id: run.tenantId,
@@ -61,13 +65,17 @@ async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<vo
         };
       }),
     );
-    await upsert(run.db, 'daily_facts', rows, ['tenant_id', 'erp_person_id', 'date'], ['absence_minutes_enc', 'updated_at']);
+    await run.db.kysely.transaction().execute(async (trx) => {
+      await run.fence(trx, scope);
+      await upsert({ kysely: trx, dialect: run.db.dialect }, 'daily_facts', rows, ['tenant_id', 'erp_person_id', 'date'], ['absence_minutes_enc', 'updated_at']);
+    });
   }
 }
 
 async function clearAbsences(run: SyncRun, keys: { erp_person_id: string; date: string }[]): Promise<void> {
   for (const k of keys) {
     await run.db.kysely.transaction().execute(async (trx) => {
+      await run.fence(trx, { tenantId: run.tenantId, personIds: [k.erp_person_id] });
       const scope = trx.updateTable('daily_facts').where('tenant_id', '=', run.tenantId).where('erp_person_id', '=', k.erp_person_id).where('date', '=', k.date);
       await scope.set({ absence_minutes_enc: null, updated_at: run.stamp }).execute();
       await trx

@@ -3,6 +3,7 @@ import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { WorkCalendar } from '../insights/calendar';
 import type { Contract } from '../insights/input';
+import type { WriteFence } from '../scheduler/write-fence';
 
 /** What one tenant's sync run shares between its passes. */
 export interface SyncRun {
@@ -18,6 +19,8 @@ export interface SyncRun {
   /** Contracts of the people whose data we keep (not restricted, not past retention). */
   contracts: Map<string, Contract[]>;
   counters: SyncCounters;
+  /** Called first inside every write transaction; throws to stop the sync (lease lost, purge running). */
+  fence: WriteFence;
 }
 
 export interface SyncCounters {

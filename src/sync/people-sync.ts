@@ -36,6 +36,7 @@ export async function syncPeople(
       kept.push({ user, contracts, span });
     }
     await db.kysely.transaction().execute(async (trx) => {
+      await run.fence(trx, { tenantId, personIds: kept.map((k) => k.user.id) });
       const tx = { kysely: trx, dialect: db.dialect };
       await upsert(
         tx,

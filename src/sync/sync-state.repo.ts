@@ -15,9 +15,9 @@ export function createSyncStateRepo(db: Db) {
       return row?.watermark ?? null;
     },
     /** Called only after everything the watermark covers is committed. */
-    async advance(tenantId: string, resource: SyncResource, watermark: string, fullSync: boolean, now: string): Promise<void> {
+    async advance(tenantId: string, resource: SyncResource, watermark: string, fullSync: boolean, now: string, tx: Pick<Db, 'kysely' | 'dialect'> = db): Promise<void> {
       const row = { tenant_id: tenantId, resource, watermark, updated_at: now, ...(fullSync ? { last_full_sync_at: now } : {}) };
-      await upsert(db, 'sync_state', [row], ['tenant_id', 'resource']);
+      await upsert(tx, 'sync_state', [row], ['tenant_id', 'resource']);
     },
   };
 }

@@ -5,6 +5,7 @@ import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { createWorkCalendar } from '../insights/calendar';
 import type { Logger } from '../logging/logger';
+import { openFence, type WriteFence } from '../scheduler/write-fence';
 import { syncAbsences } from './absence-sync';
 import { emptyCounters, type SyncCounters, type SyncRun } from './context';
 import { syncPeople } from './people-sync';
@@ -36,7 +37,8 @@ export interface SyncResult extends SyncCounters {
 const WATERMARK_OVERLAP_MS = 10 * 60_000;
 
 export interface SyncService {
-  syncTenant(tenant: SyncTenant, erp: ErpClient): Promise<SyncResult>;
+  /** `fence` guards every write transaction (the job passes its lease and the purge lock). */
+  syncTenant(tenant: SyncTenant, erp: ErpClient, options?: { fence?: WriteFence }): Promise<SyncResult>;
 }
 
 export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clock; logger: Logger }, options: SyncOptions): SyncService {
@@ -44,7 +46,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
   const state = createSyncStateRepo(db);
 
   return {
-    async syncTenant(tenant, erp) {
+    async syncTenant(tenant, erp, { fence } = {}) {
       const started = clock.now();
       const stamp = started.toISOString();
       const today = DateTime.fromJSDate(started, { zone: tenant.timezone }).toISODate() as string;
@@ -60,6 +62,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         stamp,
         contracts: new Map(),
         counters: emptyCounters(),
+        fence: fence ?? openFence,
       };
       const restricted = new Set(
         (
@@ -102,8 +105,12 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
 
       const next = new Date(started.getTime() - WATERMARK_OVERLAP_MS).toISOString();
       const now = clock.now().toISOString();
-      await state.advance(tenant.id, 'workhours', next, watermark === null, now);
-      await state.advance(tenant.id, 'projects', next, watermark === null, now);
+      await db.kysely.transaction().execute(async (trx) => {
+        await run.fence(trx, { tenantId: tenant.id });
+        const tx = { kysely: trx, dialect: db.dialect };
+        await state.advance(tenant.id, 'workhours', next, watermark === null, now, tx);
+        await state.advance(tenant.id, 'projects', next, watermark === null, now, tx);
+      });
 
       const stats = erp.stats();
       const result: SyncResult = { mode: watermark === null ? 'full' : 'incremental', ...run.counters, ...stats };

@@ -20,6 +20,7 @@ async function writePages(run: SyncRun, pages: ErpWorkHour[]): Promise<void> {
   if (kept.length === 0) return;
   const dirty: DirtyDays = new Map();
   await run.db.kysely.transaction().execute(async (trx) => {
+    await run.fence(trx, { tenantId: run.tenantId, personIds: [...new Set(kept.map((e) => e.personId))] });
     const ids = kept.map((e) => e.id);
     // An edit can move an entry to another day or person: the old day needs recomputing too.
     const previous = await trx
@@ -88,6 +89,7 @@ async function removeEntries(run: SyncRun, removal: Removal): Promise<void> {
     if (doomed.length === 0) return;
     const dirty: DirtyDays = new Map();
     for (const d of doomed) markDirty(dirty, d.erp_person_id, d.date);
+    await run.fence(trx, { tenantId: run.tenantId, personIds: [...dirty.keys()] });
     for (let i = 0; i < doomed.length; i += DELETE_SLICE) {
       const ids = doomed.slice(i, i + DELETE_SLICE).map((d) => d.erp_entry_id);
       await trx.deleteFrom('work_entries').where('tenant_id', '=', run.tenantId).where('erp_entry_id', 'in', ids).execute();

@@ -10,6 +10,7 @@ import { createDeliveryService } from '../../src/email/delivery.service';
 import { createFileOutbox } from '../../src/email/file-outbox';
 import { createInsightEmailRenderer } from '../../src/email/render';
 import { createInsightsService } from '../../src/insights/insights.service';
+import { createPurgeFence } from '../../src/retention/purge-runner';
 import { createJobControl } from '../../src/scheduler/job-control';
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createWorker } from '../../src/scheduler/worker';
@@ -56,6 +57,7 @@ export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): 
     delivery,
     clock,
     erpFor,
+    purgeFence: createPurgeFence(db.dialect),
   };
   const registry = createJobRegistry<PipelineDeps>([syncJob, insightsJob, deliverJob]);
   const control = createJobControl({ db, clock, registry });

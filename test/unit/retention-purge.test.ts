@@ -4,10 +4,10 @@ import { createEnvelope, type Envelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
 import type { Database } from '../../src/db/schema';
-import { subjectDigest } from '../../src/retention/purge-runner';
+import { PurgeIncompleteError, subjectDigest } from '../../src/retention/purge-runner';
 import { createRetentionService, type RetentionDeps } from '../../src/retention/retention.service';
 import { secretName } from '../../src/secrets/secret-store';
-import { createMemoryLogger } from '../fakes/memory-logger';
+import { createMemoryLogger, type LogRecord } from '../fakes/memory-logger';
 import { createMemorySecretStore } from '../fakes/memory-secret-store';
 import { createTestDb } from '../fakes/test-db';
 
@@ -146,6 +146,59 @@ describe('retention purge', () => {
     expect(counts.daily_facts).toBe(before.daily_facts);
     expect(Object.values(await countRows(db, 'ended')).every((n) => n === 0)).toBe(true);
     expect(await secrets.get(secretName('erp', 'ended'))).toBeUndefined();
+  });
+
+  it('re-checks for rows written while it ran (past the fence) and deletes them before calling the purge complete', async () => {
+    clock.set(new Date('2027-03-01T12:00:00.000Z'));
+    let wroteLate = false;
+    const logs: LogRecord[] = [];
+    const racing = service({
+      logger: createMemoryLogger(logs),
+      afterBatch: async (table) => {
+        // A writer outside the fence adds an entry and a data key after their tables were purged.
+        if (table !== 'people' || wroteLate) return;
+        wroteLate = true;
+        await db.kysely.insertInto('work_entries').values({ tenant_id: 'ended', erp_entry_id: 'late', erp_person_id: 'p1', erp_project_id: 'pr1', date: '2026-05-06', minutes: 60, billable: 0, updated_at: TS }).execute();
+        await envelope.encrypt({ tenantId: 'ended', table: 'absences', column: 'payload_enc', rowId: 'late' }, '{}');
+      },
+    });
+    const summary = await racing.purgeDue();
+    expect(wroteLate).toBe(true);
+    expect(summary.tenants[0]!.counts).toMatchObject({ work_entries: 11 });
+    expect(Object.values(await countRows(db, 'ended')).every((n) => n === 0)).toBe(true);
+    expect(logs.find((l) => l.message === 'Purge found rows written while it ran')?.meta).toMatchObject({ tenantId: 'ended', pass: 1, leftovers: { work_entries: 1 } });
+    expect((await db.kysely.selectFrom('purge_records').select('state').executeTakeFirstOrThrow()).state).toBe('completed');
+  });
+
+  it('stays unfinished while a writer keeps adding rows, and the next run finishes it', async () => {
+    clock.set(new Date('2027-03-01T12:00:00.000Z'));
+    let late = 0;
+    const endless = service({
+      afterBatch: async (table) => {
+        if (table !== 'audit_events') return;
+        late += 1;
+        await db.kysely.insertInto('audit_events').values({ id: `late-${late}`, at: TS, actor_type: 'system', actor_id: null, tenant_id: 'ended', action: 'x', object_type: null, object_id: null, ip: null, request_id: null, details_json: null }).execute();
+      },
+    });
+    await expect(endless.purgeDue()).rejects.toBeInstanceOf(PurgeIncompleteError);
+    expect(await db.kysely.selectFrom('purge_records').select('state').execute()).toEqual([{ state: 'running' }]);
+    expect((await db.kysely.selectFrom('tenants').select('status').where('id', '=', 'ended').executeTakeFirstOrThrow()).status).toBe('purging');
+    const summary = await service().purgeDue();
+    expect(summary.resumed).toBe(1);
+    expect(Object.values(await countRows(db, 'ended')).every((n) => n === 0)).toBe(true);
+  });
+
+  it('checks purged tenants again every day and deletes what was written after their purge', async () => {
+    clock.set(new Date('2027-03-01T12:00:00.000Z'));
+    await service().purgeDue();
+    // A sync that was already past its last fence check when the purge completed creates a data key.
+    await envelope.encrypt({ tenantId: 'ended', table: 'daily_facts', column: 'absence_minutes_enc', rowId: 'p1|2026-05-01' }, '60');
+    const logs: LogRecord[] = [];
+    const again = await service({ logger: createMemoryLogger(logs) }).purgeDue();
+    expect(again.leftovers).toBe(1);
+    expect(logs.find((l) => l.message === 'Purged tenant still had rows; deleted them')?.meta).toEqual({ tenantId: 'ended', found: { tenant_keys: 1 } });
+    expect(await countRows(db, 'ended')).toMatchObject({ tenant_keys: 0 });
+    expect((await service().purgeDue()).leftovers).toBe(0);
   });
 
   it('purges a person six months after employment end and keeps only a digest of the ID', async () => {

@@ -1,3 +1,5 @@
+import { erpAdapters } from '../../integrations/erp-adapters';
+import { createErpRegistry } from '../../integrations/erp/registry';
 import { fixedClock } from '../../src/clock';
 import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope } from '../../src/crypto/envelope';
@@ -6,6 +8,7 @@ import type { Db } from '../../src/db/db';
 import { allJobs, createAppJobRegistry, createJobControl, createWorker, type JobContext, type JobDeps } from '../../jobs';
 import { keyRotationJob } from '../../jobs/key-rotation';
 import { openFence } from '../../src/scheduler/write-fence';
+import { createTenantsService } from '../../src/tenants/tenants.service';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createMemorySecretStore } from '../fakes/memory-secret-store';
 import { createTestDb } from '../fakes/test-db';
@@ -36,6 +39,7 @@ describe('registered jobs', () => {
       insights: { computeForTenant: unused },
       delivery: { deliverPeriod: unused },
       erpFor: unused,
+      purgeFence: openFence,
       envelope,
       dataKeys,
       clock,
@@ -43,7 +47,7 @@ describe('registered jobs', () => {
       retention: {
         purgeDue: async () => {
           purgeCalls.push(1);
-          return { resumed: 0, tenants: [], persons: [], rolling: { daily_facts: 7 } };
+          return { resumed: 0, tenants: [], persons: [], leftovers: 0, rolling: { daily_facts: 7 } };
         },
       },
     };
@@ -71,6 +75,45 @@ describe('registered jobs', () => {
     expect(await worker.runOnce()).toBe(1);
     expect(purgeCalls).toHaveLength(1);
     expect(await control.get(run.id)).toMatchObject({ state: 'succeeded', counters_json: JSON.stringify({ purgesResumed: 0, tenantsPurged: 0, personsPurged: 0, 'rolling.daily_facts': 7 }) });
+  });
+
+  it.each(['suspended', 'ended'])('runs of a %s tenant, manual ones too, are cancelled before anything reaches its ERP', async (status) => {
+    const { deps } = setup();
+    const tenants = createTenantsService({ db, clock, erp: createErpRegistry(erpAdapters) });
+    const tenant = await tenants.create({ displayName: 'Customer One', erpKind: 'severa', contractStart: '2025-01-01', contractEnd: null, timezone: 'Europe/Helsinki', country: 'FI', defaultLanguage: 'fi' });
+    const erpCalls: string[] = [];
+    const registry = createAppJobRegistry();
+    const control = createJobControl({ db, clock, registry });
+    // "Run now" pressed while the tenant was active; staff suspend (or end) it before a worker gets there.
+    for (const job of ['sync', 'insights', 'deliver']) await control.enqueueNow(job, tenant.id);
+    await tenants.update(tenant.id, { status: status as 'suspended' | 'ended' });
+    const worker = createWorker({
+      db,
+      clock,
+      logger: createMemoryLogger(),
+      jobs: registry,
+      deps: {
+        ...deps,
+        tenants,
+        erpFor: async (id) => {
+          erpCalls.push(id);
+          throw new Error('the ERP must not be called');
+        },
+      },
+      concurrency: 1,
+      leaseMs: 60_000,
+      pollMs: 50,
+      maxAttempts: 3,
+      workerId: 'w',
+    });
+    expect(await worker.runOnce()).toBe(3);
+    expect(erpCalls).toEqual([]);
+    const runs = await control.list({ limit: 10 });
+    expect(runs.map((r) => [r.job, r.state, r.attempts, r.error_class, r.error_message]).sort()).toEqual(
+      ['deliver', 'insights', 'sync'].map((job) => [job, 'cancelled', 1, 'RunCancelledError', `The tenant is ${status}; its jobs do not run`]),
+    );
+    expect(runs.every((r) => r.finished_at === clock.now().toISOString())).toBe(true);
+    await expect(control.enqueueNow('sync', tenant.id)).rejects.toThrow(`The tenant is ${status}; its jobs do not run`);
   });
 
   it('key rotation re-wraps under a new KEK and rotates only old data keys, once per checkpoint', async () => {

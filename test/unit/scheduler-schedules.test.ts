@@ -5,7 +5,7 @@ import { createJobControl } from '../../src/scheduler/job-control';
 import type { JobDefinition, ScheduleTenant } from '../../src/scheduler/job-definition';
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { dailySlot, monthlySlot, weeklySlot } from '../../src/scheduler/slots';
-import { ConflictError, ValidationError } from '../../src/errors';
+import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createTestDb } from '../fakes/test-db';
 
@@ -110,8 +110,15 @@ describe('cron registration', () => {
 describe('job control', () => {
   let db: Db;
   const clock = fixedClock(new Date('2026-11-30T05:00:00.000Z'));
+  const TS = '2026-01-01T00:00:00.000Z';
+  const addTenant = (id: string, status: string) =>
+    db.kysely
+      .insertInto('tenants')
+      .values({ id, display_name: `Customer ${id}`, erp_kind: 'severa', erp_base_url: null, contract_start: '2026-01-01', contract_end: null, timezone: 'Europe/Helsinki', country: 'FI', default_language: 'fi', status, settings_json: '{}', created_at: TS, updated_at: TS })
+      .execute();
   beforeEach(async () => {
     db = await createTestDb();
+    await addTenant('t1', 'active');
   });
   afterEach(() => db.close());
 
@@ -125,6 +132,16 @@ describe('job control', () => {
     await expect(control.enqueueNow('retention-purge', 't1')).rejects.toBeInstanceOf(ValidationError);
     await expect(control.enqueueNow('nope', 't1')).rejects.toBeInstanceOf(ValidationError);
     expect(await control.list({ limit: 10 })).toHaveLength(2);
+  });
+
+  it('enqueueNow refuses a suspended or ended tenant, and one that does not exist', async () => {
+    await addTenant('t2', 'suspended');
+    await addTenant('t3', 'ended');
+    const control = createJobControl({ db, clock, registry: createJobRegistry([digest]) });
+    await expect(control.enqueueNow('deliver', 't2')).rejects.toThrow(new ConflictError('The tenant is suspended; its jobs do not run'));
+    await expect(control.enqueueNow('deliver', 't3')).rejects.toThrow(new ConflictError('The tenant is ended; its jobs do not run'));
+    await expect(control.enqueueNow('deliver', 'missing')).rejects.toBeInstanceOf(NotFoundError);
+    expect(await control.list({ limit: 10 })).toEqual([]);
   });
 
   it('retry resets a dead run to queued with attempts 0; cancel only stops waiting runs', async () => {

@@ -1,5 +1,6 @@
 import { DummyDriver, Kysely, MssqlAdapter, MssqlIntrospector, MssqlQueryCompiler } from 'kysely';
 import type { Database } from '../../src/db/schema';
+import { createPurgeFence } from '../../src/retention/purge-runner';
 import { jobRunQueries } from '../../src/scheduler/job-run-repo';
 
 // SQL Server cannot run here: the T-SQL branch is compiled and snapshotted, not executed.
@@ -52,5 +53,23 @@ describe('job run queries compiled for SQL Server', () => {
     const compiled = q.holdsLease('r1', 'w1');
     expect(compiled.sql).toBe("select id from job_runs with (updlock, holdlock) where id = @1 and lease_owner = @2 and state = 'running'");
     expect(compiled.parameters).toEqual(['r1', 'w1']);
+  });
+
+  it('the purge fence locks the purge records of the tenant the same way', async () => {
+    const seen: string[] = [];
+    const recording = new Kysely<Database>({
+      dialect: {
+        createAdapter: () => new MssqlAdapter(),
+        createDriver: () => new DummyDriver(),
+        createIntrospector: (db) => new MssqlIntrospector(db),
+        createQueryCompiler: () => new MssqlQueryCompiler(),
+      },
+      log: (event) => void seen.push(event.query.sql),
+    });
+    await createPurgeFence('mssql')(recording, { tenantId: 't1', personIds: ['p1'] });
+    await recording.destroy();
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toContain('from purge_records with (updlock, holdlock)');
+    expect(seen[0]).toContain("where tenant_id = @1 and (state = 'running' or scope = 'tenant' or reason = 'erasure')");
   });
 });
