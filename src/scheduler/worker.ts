@@ -61,17 +61,19 @@ export interface Worker {
 }
 
 const MAX_ERROR_MESSAGE = 500;
+/** SQLITE_FULL, ECONNRESET…: codes set by drivers and the OS, not our own error categories. */
+const DRIVER_CODE = /^[A-Z][A-Z0-9_]+$/;
 
 /**
  * error_message on the run record: redacted and short, because staff pages and logs show it. Errors
  * are recognised by shape, not instanceof: a native driver's errors may come from another realm. A
- * driver's error code (SQLITE_FULL, ECONNRESET…) leads the message, since it names the cause.
+ * driver's error code leads the message when the message does not name it, since it names the cause.
  */
 export function describeError(err: unknown): { errorClass: string; errorMessage: string } {
   const e = typeof err === 'object' && err !== null ? (err as { message?: unknown; code?: unknown }) : undefined;
   if (!e || typeof e.message !== 'string') return { errorClass: typeof err, errorMessage: redactString(String(err)).slice(0, MAX_ERROR_MESSAGE) };
   const errorClass = (err as object).constructor?.name ?? 'Error';
-  const code = typeof e.code === 'string' && !e.message.includes(e.code) ? `${e.code}: ` : '';
+  const code = typeof e.code === 'string' && DRIVER_CODE.test(e.code) && !e.message.includes(e.code) ? `${e.code}: ` : '';
   return { errorClass, errorMessage: redactString(`${code}${e.message}`).slice(0, MAX_ERROR_MESSAGE) };
 }
 

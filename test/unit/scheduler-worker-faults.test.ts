@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { runInNewContext } from 'node:vm';
 import { sql } from 'kysely';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
@@ -10,7 +11,7 @@ import type { JobContext, JobDefinition } from '../../src/scheduler/job-definiti
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createJobRunRepo } from '../../src/scheduler/job-run-repo';
 import { dailySlot } from '../../src/scheduler/slots';
-import { createWorker, type WorkerOptions } from '../../src/scheduler/worker';
+import { createWorker, describeError, type WorkerOptions } from '../../src/scheduler/worker';
 import { LeaseLostError } from '../../src/scheduler/write-fence';
 import { createManualTimers, settle } from '../fakes/manual-timers';
 import { createMemoryLogger, type LogRecord } from '../fakes/memory-logger';
@@ -53,6 +54,14 @@ describe('job worker under the drills’ faults', () => {
   beforeEach(() => {
     logs = [];
     clock.set(T0);
+  });
+
+  it('describes errors from another realm by shape and puts a driver code first', () => {
+    const foreign = runInNewContext('e = new Error("socket hang up"); e.code = "ECONNRESET"; e') as unknown;
+    expect(foreign instanceof Error).toBe(false);
+    expect(describeError(foreign)).toEqual({ errorClass: 'Error', errorMessage: 'ECONNRESET: socket hang up' });
+    expect(describeError(Object.assign(new RangeError('conflict here'), { code: 'conflict' }))).toEqual({ errorClass: 'RangeError', errorMessage: 'conflict here' });
+    expect(describeError('plain')).toEqual({ errorClass: 'string', errorMessage: 'plain' });
   });
 
   describe('on an in-memory database', () => {
@@ -202,7 +211,7 @@ describe('job worker under the drills’ faults', () => {
       const running = w.runOnce();
       await until(() => messages('Job run bookkeeping failed, will try again').length > 0);
       const [retry] = messages('Job run bookkeeping failed, will try again');
-      expect(retry!.meta).toMatchObject({ error: 'SqliteError', attempt: 1, delayMs: 500 });
+      expect(retry!.meta).toMatchObject({ error: 'StorageFullError', attempt: 1, delayMs: 500 });
       expect((await rows())[0]).toMatchObject({ state: 'running' });
 
       // Still full at the first retry; space comes back before the second.
@@ -212,8 +221,8 @@ describe('job worker under the drills’ faults', () => {
       timers.fireTimeouts(1000);
       await running;
       const [row] = await rows();
-      expect(row).toMatchObject({ state: 'retrying', attempts: 1, lease_owner: null, lease_expires_at: null, error_class: 'SqliteError', counters_json: '{"emails":3}' });
-      expect(row!.error_message).toBe('SQLITE_FULL: database or disk is full');
+      expect(row).toMatchObject({ state: 'retrying', attempts: 1, lease_owner: null, lease_expires_at: null, error_class: 'StorageFullError', counters_json: '{"emails":3}' });
+      expect(row!.error_message).toContain('SQLITE_FULL');
       expect(messages('Job run bookkeeping failed')).toEqual([]);
       expect(messages('Job run failed, will retry')).toHaveLength(1);
     });
