@@ -6,6 +6,7 @@ import { Kysely } from 'kysely';
 import { ConfigError } from '../errors';
 import type { Db } from './db';
 import { ImmediateSqliteDialect } from './sqlite-immediate-dialect';
+import { storageErrorOf } from './storage-error';
 import type { Database } from './schema';
 
 export interface SqliteOptions {
@@ -34,7 +35,12 @@ export function isNewSqliteFile(file: string): boolean {
 export function openSqlite(options: SqliteOptions): Db {
   const inMemory = options.file === ':memory:';
   if (!inMemory) fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
-  const raw = new SqliteDatabase(options.file);
+  let raw: SqliteDatabase.Database;
+  try {
+    raw = new SqliteDatabase(options.file);
+  } catch (err) {
+    throw storageErrorOf(err, options.file);
+  }
   try {
     // An in-memory database never touches disk, and SQLCipher refuses a key for it.
     if (!inMemory) {
@@ -43,17 +49,18 @@ export function openSqlite(options: SqliteOptions): Db {
       raw.pragma(`key="x'${createHash('sha256').update(options.key, 'utf8').digest('hex')}'"`);
     }
     raw.prepare('SELECT count(*) FROM sqlite_master').get();
+    raw.pragma('journal_mode = WAL');
   } catch (err) {
     raw.close();
     const code = (err as { code?: string }).code;
     if (code === 'SQLITE_NOTADB') {
       throw new ConfigError([
-        `${options.keySetting}: the database key does not open ${path.basename(options.file)} (wrong key, or not an encrypted database)`,
+        `${options.keySetting}: the database key does not open ${path.basename(options.file)} (wrong key, not an encrypted database, or a damaged file): ` +
+          'set it to the key the database was created with, or restore the file from backup',
       ]);
     }
-    throw err;
+    throw storageErrorOf(err, options.file);
   }
-  raw.pragma('journal_mode = WAL');
   raw.pragma('busy_timeout = 10000');
   raw.pragma('synchronous = NORMAL');
   // Every page read from disk must be decrypted: a larger cache keeps hot index pages in plaintext memory.

@@ -11,13 +11,16 @@ import { storageErrorOf } from './storage-error';
 
 /** Storage faults surface as StorageError whichever statement hit them, inside a transaction or not. */
 class StorageFaultConnection implements DatabaseConnection {
-  constructor(private readonly inner: DatabaseConnection) {}
+  constructor(
+    private readonly inner: DatabaseConnection,
+    private readonly file: string,
+  ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
       return await this.inner.executeQuery<R>(query);
     } catch (err) {
-      throw storageErrorOf(err);
+      throw storageErrorOf(err, this.file);
     }
   }
 
@@ -25,7 +28,7 @@ class StorageFaultConnection implements DatabaseConnection {
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
     } catch (err) {
-      throw storageErrorOf(err);
+      throw storageErrorOf(err, this.file);
     }
   }
 }
@@ -38,7 +41,7 @@ class ImmediateSqliteDriver extends SqliteDriver {
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    return new StorageFaultConnection(await super.acquireConnection());
+    return new StorageFaultConnection(await super.acquireConnection(), this.#database.name);
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {
