@@ -50,6 +50,8 @@ export interface AppDeps {
   retention: RetentionPort;
   dsr: DsrPort;
   emailPreview: EmailPreviewPort;
+  /** SendGrid's signed Event Webhook: authorised by its signature over the raw body, so mounted before the body parsers. */
+  sendgridEvents?: RequestHandler;
   /** Unsubscribe and preferences pages: authorised by their signed link, so mounted before CSRF. */
   employeePages: RequestHandler;
   config: Pick<Config, 'isProduction' | 'SESSION_IDLE_MINUTES' | 'SESSION_ABSOLUTE_HOURS' | 'PUBLIC_BASE_URL' | 'TRUST_PROXY'>;
@@ -110,6 +112,7 @@ export function createApp(deps: AppDeps): Express {
   );
   app.use(requestIdMiddleware);
   app.use(metrics.middleware);
+  if (deps.sendgridEvents) app.use(deps.sendgridEvents);
   app.get('/favicon.ico', (_req, res) => {
     res.status(204).end();
   });

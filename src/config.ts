@@ -65,6 +65,7 @@ const schema = z.object({
   SENDGRID_API_KEY_SECRET: z.string().min(1).default('sendgrid-api-key'),
   SENDGRID_BASE_URL: url.optional(),
   SENDGRID_SANDBOX: bool.default(false),
+  SENDGRID_WEBHOOK_PUBLIC_KEY: z.string().min(1).optional(),
   EMAIL_CONCURRENCY: int(1, 50).default(4),
 
   ERP_REQUESTS_PER_SECOND: int(1, 100).default(5),

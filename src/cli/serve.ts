@@ -5,7 +5,9 @@ import { createDbScheduleTenants, registerSchedules } from '../scheduler/cron';
 import { onShutdown } from '../scheduler/worker';
 import type { Runtime } from '../runtime';
 import { generatedSecret } from '../secrets/generated-secret';
+import { createProviderEvents } from '../email/provider-events';
 import { createEmployeeRouter } from '../web/employee.routes';
+import { sendgridEventsRoutes } from '../web/sendgrid-events.routes';
 
 /**
  * `serve`: the web app, plus (with JOBS_ENABLED) the schedules and a worker. SIGTERM stops claiming
@@ -27,6 +29,7 @@ export async function serve(rt: Runtime, workerId: string): Promise<{ server: Se
     retention: retentionPort(rt),
     dsr: dsrPort(rt),
     emailPreview: emailPreviewPort(rt),
+    sendgridEvents: sendgridEventsRoutes({ publicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY, events: createProviderEvents({ db: rt.db, clock: rt.clock, logger }), logger }),
     employeePages: createEmployeeRouter({ signer: rt.signer, preferences: rt.preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
     config,
     metricsRegistry: rt.metrics.registry,

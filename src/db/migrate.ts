@@ -2,12 +2,14 @@ import { Migrator, type Migration, type MigrationResult } from 'kysely';
 import type { Db } from './db';
 import { initialMigration } from './migrations/001-initial';
 import { totpLastStepMigration } from './migrations/002-totp-last-step';
+import { emailSuppressionsMigration } from './migrations/004-email-suppressions';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
   return {
     '001-initial': initialMigration(db.dialect),
     '002-totp-last-step': totpLastStepMigration,
+    '004-email-suppressions': emailSuppressionsMigration(db.dialect),
   };
 }
 

@@ -151,6 +151,15 @@ export interface EmailPreferencesTable {
   updated_at: string;
 }
 
+export interface EmailSuppressionsTable {
+  tenant_id: string;
+  erp_person_id: string;
+  /** 'bounce' | 'spamreport' */
+  reason: string;
+  delivery_id: string;
+  created_at: string;
+}
+
 export interface JobRunsTable {
   id: string;
   job: string;
@@ -258,6 +267,7 @@ export interface Database {
   insights: InsightsTable;
   deliveries: DeliveriesTable;
   email_preferences: EmailPreferencesTable;
+  email_suppressions: EmailSuppressionsTable;
   job_runs: JobRunsTable;
   audit_events: AuditEventsTable;
   purge_records: PurgeRecordsTable;

@@ -51,6 +51,8 @@ export interface PersonExport {
   insights: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
   emailPreferences: Record<string, unknown> | null;
+  /** Set when the provider reported a bounce or a spam report: no more email to this person. */
+  emailSuppression: Record<string, unknown> | null;
   /** Projects this person manages (IDs and numbers only). */
   managedProjects: Record<string, unknown>[];
 }
@@ -105,6 +107,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
       const deliveries = await k.selectFrom('deliveries').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('created_at').execute();
       const insights = await k.selectFrom('insights').selectAll().where('tenant_id', '=', tenantId).where('recipient_id', '=', personId).orderBy('period').execute();
       const prefs = await k.selectFrom('email_preferences').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
+      const suppression = await k.selectFrom('email_suppressions').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
       const projects = await k.selectFrom('projects').selectAll().where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
       const strip = (r: Record<string, unknown>) => withoutKeys(r, ['tenant_id', 'erp_person_id']);
       const result: PersonExport = {
@@ -120,6 +123,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
         insights: insights.map((i) => ({ ...withoutKeys(i, ['tenant_id', 'recipient_id', 'values_json']), values: JSON.parse(i.values_json) as unknown })),
         deliveries: deliveries.map(strip),
         emailPreferences: prefs ? strip(prefs) : null,
+        emailSuppression: suppression ? strip(suppression) : null,
         managedProjects: projects.map((p) => withoutKeys(p, ['tenant_id'])),
       };
       await audit.record({

@@ -7,9 +7,10 @@ import { newId } from '../util/ids';
 /**
  * Delivery states. A row exists before anything is sent; 'sending' is committed before the provider
  * call, so a row still 'sending' when a run starts means the process died mid-send and nobody knows
- * whether the message left: it becomes 'unknown' and is shown to staff instead of being resent.
+ * whether the message left: it becomes 'unknown' and is shown to staff instead of being resent. The
+ * provider's events move rows on to 'delivered', 'bounced' or 'dropped' (see provider-events.ts).
  */
-export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed-retryable' | 'failed' | 'unknown';
+export type DeliveryState = 'pending' | 'sending' | 'sent' | 'failed-retryable' | 'failed' | 'unknown' | 'delivered' | 'bounced' | 'dropped';
 
 export interface DeliveryKey {
   tenantId: string;
@@ -25,6 +26,8 @@ export interface RecipientFacts {
   language: string | null;
   frequency: string | null;
   preferredLanguage: string | null;
+  /** The provider reported a bounce or a spam report for this person: never emailed again. */
+  suppressed: boolean;
 }
 
 export interface DeliveryRepo {
@@ -61,14 +64,33 @@ export function createDeliveryRepo(db: Db): DeliveryRepo {
       .leftJoin('email_preferences as ep', (j) =>
         j.onRef('ep.tenant_id', '=', 'people.tenant_id').onRef('ep.erp_person_id', '=', 'people.erp_person_id'),
       )
-      .select(['people.erp_person_id as personId', 'people.restricted', 'people.language', 'people.is_active', 'ep.frequency', 'ep.language as preferredLanguage'])
+      .leftJoin('email_suppressions as es', (j) =>
+        j.onRef('es.tenant_id', '=', 'people.tenant_id').onRef('es.erp_person_id', '=', 'people.erp_person_id'),
+      )
+      .select([
+        'people.erp_person_id as personId',
+        'people.restricted',
+        'people.language',
+        'people.is_active',
+        'ep.frequency',
+        'ep.language as preferredLanguage',
+        'es.reason as suppression',
+      ])
       .where('people.tenant_id', '=', tenantId);
-  const toFacts = (p: { personId: string; restricted: number; language: string | null; frequency: string | null; preferredLanguage: string | null }): RecipientFacts => ({
+  const toFacts = (p: {
+    personId: string;
+    restricted: number;
+    language: string | null;
+    frequency: string | null;
+    preferredLanguage: string | null;
+    suppression: string | null;
+  }): RecipientFacts => ({
     personId: p.personId,
     restricted: p.restricted === 1,
     language: p.language,
     frequency: p.frequency,
     preferredLanguage: p.preferredLanguage,
+    suppressed: p.suppression !== null,
   });
 
   return {

@@ -75,6 +75,9 @@ export function chooseLanguage(preferred: string | null, erp: string | null, syn
   return asLanguage(preferred) ?? asLanguage(erp) ?? asLanguage(synced) ?? asLanguage(tenantDefault) ?? 'en';
 }
 
+/** The message left: the provider took it, and may since have reported where it went. */
+const SENT_STATES: ReadonlySet<string> = new Set<DeliveryState>(['sent', 'delivered', 'bounced']);
+
 type Outcome = { type: 'sent' } | { type: 'skipped'; reason: string } | { type: 'failed' } | { type: 'unknown' };
 
 export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
@@ -142,9 +145,11 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
 
     const key = { tenantId: tenant.id, personId, period, kind };
     const existing = await repo.find(key);
-    if (existing?.state === 'sent') return { type: 'skipped', reason: 'already-sent' };
+    if (existing && SENT_STATES.has(existing.state)) return { type: 'skipped', reason: 'already-sent' };
     if (existing?.state === 'unknown') return { type: 'unknown' };
     if (existing?.state === 'failed') return { type: 'skipped', reason: 'failed-before' };
+    if (existing?.state === 'dropped') return { type: 'skipped', reason: 'dropped' };
+    if (person.suppressed) return { type: 'skipped', reason: 'suppressed' };
 
     const insights = await repo.insightsFor(tenant.id, personId, period);
     if (insights.length === 0) return { type: 'skipped', reason: 'nothing-to-say' };

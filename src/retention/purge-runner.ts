@@ -91,6 +91,7 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
     ['insights', byTenant],
     ['deliveries', byTenant],
     ['email_preferences', byTenant],
+    ['email_suppressions', byTenant],
     ['projects', byTenant],
     ['sync_state', byTenant],
     ['people', byTenant],
@@ -113,6 +114,7 @@ function personPlan(tenantId: string, personId: string): [TableName, RawBuilder<
     ['insights', sql`tenant_id = ${tenantId} and recipient_id = ${personId}`],
     ['deliveries', byPerson],
     ['email_preferences', byPerson],
+    ['email_suppressions', byPerson],
     ['people', byPerson],
   ];
 }

@@ -12,6 +12,8 @@ import { createFakePorts } from './web-ports';
 import { createPreferencesService } from '../../src/email/preferences.service';
 import { createTokenSigner } from '../../src/email/unsubscribe-token';
 import { createEmployeeRouter } from '../../src/web/employee.routes';
+import { createProviderEvents } from '../../src/email/provider-events';
+import { sendgridEventsRoutes } from '../../src/web/sendgrid-events.routes';
 import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
@@ -67,6 +69,8 @@ export async function startTestServer(
     verifyConnection?: VerifyConnection;
     jobs?: ReturnType<typeof createFakePorts>['jobs'];
     pipeline?: (env: TestServerEnv) => { jobs: JobsPort; emailPreview: EmailPreviewPort };
+    /** Verification key of the SendGrid event webhook; without it the webhook answers 503, as in serve. */
+    sendgridPublicKey?: string;
   } = {},
 ): Promise<TestServer> {
   const db = await createTestDb();
@@ -92,6 +96,7 @@ export async function startTestServer(
     audit,
     cipher: plainCipher,
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
+    sendgridEvents: sendgridEventsRoutes({ publicKey: options.sendgridPublicKey, events: createProviderEvents({ db, clock, logger }), logger }),
     ssrf,
     erp: createErpRegistry(erpAdapters),
     verifyConnection: options.verifyConnection ?? ports.verifyConnection,
