@@ -1,9 +1,11 @@
 /**
- * One HTTP exchange over node:http/node:https, so the SSRF guard's agents decide every connection
- * (global fetch would bypass them). Never follows redirects: the caller sees the 3xx status.
+ * One HTTP exchange through axios on node's http/https adapter, with the SSRF guard's agents deciding
+ * every connection (global fetch would bypass them) and no proxy from the environment (a proxy would
+ * too). Never follows redirects: the caller sees the 3xx status. The whole exchange, connection to last
+ * byte, has one deadline, and the answer one size limit (counted after decompression).
  */
-import http from 'node:http';
-import https from 'node:https';
+import type http from 'node:http';
+import axios, { type AxiosResponse } from 'axios';
 
 export interface HttpResponse {
   status: number;
@@ -38,65 +40,57 @@ export class TransportError extends Error {
   }
 }
 
-function classify(err: unknown): TransportError {
-  if (err instanceof TransportError) return err;
-  const e = err as NodeJS.ErrnoException;
-  const code = typeof e?.code === 'string' ? e.code : '';
-  const message = typeof e?.message === 'string' ? e.message : 'unknown error';
+const client = axios.create({
+  maxRedirects: 0,
+  proxy: false,
+  validateStatus: () => true,
+  responseType: 'text',
+  responseEncoding: 'utf8',
+  // The body is handed back as received; callers parse and validate it themselves.
+  transformResponse: [(data: unknown) => data],
+});
+
+function classify(err: unknown, timedOut: boolean, r: HttpRequest): TransportError {
+  if (timedOut) return new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`);
+  // axios keeps the socket error's code and message on its own error.
+  const raw = (err as { code?: unknown } | undefined)?.code;
+  const code = typeof raw === 'string' ? raw : '';
+  const message = err instanceof Error ? err.message : 'unknown error';
   // request-filtering-agent signals a refused address only through its message.
   if (/is not allowed/.test(message) && message.startsWith('DNS lookup')) {
     return new TransportError('refused', 'the address was refused by the SSRF guard');
   }
+  if (/^maxContentLength size of \d+ exceeded$/.test(message)) return new TransportError('too-large', `answer larger than ${r.maxBytes} bytes`);
   if (code.startsWith('ERR_TLS') || code.startsWith('CERT_') || /CERT|SELF_SIGNED|UNABLE_TO_VERIFY/.test(code)) {
     return new TransportError('tls', `TLS failure (${code})`);
   }
+  if (message === 'stream has been aborted') return new TransportError('connection', 'answer cut off');
   return new TransportError('connection', `connection failure (${code || 'no code'})`);
 }
 
-export function sendRequest(r: HttpRequest): Promise<HttpResponse> {
-  const transport = r.url.protocol === 'https:' ? https : http;
-  return new Promise<HttpResponse>((resolve, reject) => {
-    let settled = false;
-    let req: http.ClientRequest | undefined;
-    const finish = (err: unknown, res?: HttpResponse) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (res) resolve(res);
-      else reject(classify(err));
-    };
-    const timer = setTimeout(() => {
-      const err = new TransportError('timeout', `no complete answer within ${r.timeoutMs} ms`);
-      req?.destroy(err);
-      finish(err);
-    }, r.timeoutMs);
+function toHeaders(res: AxiosResponse): http.IncomingHttpHeaders {
+  return Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k.toLowerCase(), v as string | string[]]));
+}
 
-    try {
-      req = transport.request(r.url, { method: r.method, headers: r.headers, agent: r.agent }, (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > r.maxBytes) {
-            const err = new TransportError('too-large', `answer larger than ${r.maxBytes} bytes`);
-            res.destroy(err);
-            finish(err);
-            return;
-          }
-          chunks.push(chunk);
-        });
-        res.on('error', (err) => finish(err));
-        res.on('aborted', () => finish(new TransportError('connection', 'answer cut off')));
-        res.on('end', () =>
-          finish(undefined, { status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }),
-        );
-      });
-    } catch (err) {
-      // The filtering agent throws synchronously for a refused literal address.
-      finish(err);
-      return;
-    }
-    req.on('error', (err) => finish(err));
-    req.end(r.body);
-  });
+export async function sendRequest(r: HttpRequest): Promise<HttpResponse> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), r.timeoutMs);
+  try {
+    const res = await client.request<string>({
+      url: r.url.toString(),
+      method: r.method,
+      headers: r.headers,
+      data: r.body,
+      httpAgent: r.agent,
+      httpsAgent: r.agent,
+      maxContentLength: r.maxBytes,
+      maxBodyLength: r.maxBytes,
+      signal: deadline.signal,
+    });
+    return { status: res.status, headers: toHeaders(res), body: typeof res.data === 'string' ? res.data : '' };
+  } catch (err) {
+    throw classify(err, deadline.signal.aborted, r);
+  } finally {
+    clearTimeout(timer);
+  }
 }
