@@ -36,7 +36,7 @@ export async function runDemo(
   rt: Runtime,
   options: { employees: number; keepSimulator: boolean },
 ): Promise<{ tenantId: string; closeSimulator(): Promise<void> }> {
-  const endDate = DateTime.now().setZone(rt.config.DEFAULT_TIMEZONE).minus({ days: 1 }).toISODate() as string;
+  const endDate = DateTime.fromJSDate(rt.clock.now(), { zone: rt.config.DEFAULT_TIMEZONE }).minus({ days: 1 }).toISODate() as string;
   const company = generateCompany({ seed: 42, employees: options.employees, months: 13, endDate });
   const sim = await startSimulator({ company, clientId: DEMO_CLIENT_ID, clientSecret: DEMO_CLIENT_SECRET });
   try {

@@ -1,4 +1,4 @@
-import { DateTime } from 'luxon';
+import { DateTime, IANAZone } from 'luxon';
 import { ValidationError } from '../errors';
 import type { Messages } from './i18n';
 
@@ -28,7 +28,7 @@ export interface Formatter {
 
 export function createFormatter(messages: Messages, timezone: string): Formatter {
   const { locale } = messages;
-  if (!DateTime.now().setZone(timezone).isValid) throw new ValidationError('Unknown time zone');
+  if (!IANAZone.isValidZone(timezone)) throw new ValidationError('Unknown time zone');
   const hoursFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1 });
   const signedFormat = new Intl.NumberFormat(locale, { maximumFractionDigits: 1, signDisplay: 'exceptZero' });
   const percentFormat = new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 });
