@@ -31,6 +31,8 @@ import { createHttpMetrics } from './web/metrics';
 import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
 import { createReadModels } from './web/read-models';
 import { requestId as requestIdMiddleware } from './web/request-id';
+import { createDeliveryReview } from './email/delivery-review';
+import { staffDeliveriesRoutes } from './web/staff-deliveries.routes';
 import { staffOpsRoutes } from './web/staff-ops.routes';
 import { staffRoutes } from './web/staff.routes';
 import { configureViews, PUBLIC_DIR } from './web/views';
@@ -133,6 +135,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
+  app.use('/staff', staffDeliveriesRoutes({ review: createDeliveryReview({ db, clock }), auditFor: audit }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
   app.use('/admin', adminDataRoutes({ reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));

@@ -74,7 +74,7 @@ const API: Case[] = [
 ];
 
 const PAGES: Case[] = [
-  ...['/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/purges', '/staff/audit', '/staff/tenants/{A}'].map((path): Case => ({ method: 'GET', path, expect: [303, 200, 403, 403] })),
+  ...['/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/deliveries', '/staff/purges', '/staff/audit', '/staff/tenants/{A}'].map((path): Case => ({ method: 'GET', path, expect: [303, 200, 403, 403] })),
   { method: 'POST', path: '/staff/tenants', body: { displayName: 'Delta', contractStart: '2026-02-01' }, expect: [303, 303, 403, 403] },
   { method: 'POST', path: '/staff/tenants/{A}', body: { status: 'active', contractStart: '2026-01-01' }, expect: [303, 303, 403, 403] },
   { method: 'POST', path: '/staff/tenants/{A}/invites', expect: [303, 200, 403, 403] },

@@ -1,0 +1,34 @@
+import { Router } from 'express';
+import { requireStaff } from '../auth/middleware';
+import type { DeliveryReview } from '../email/delivery-review';
+import { field, param, type Audit } from './context';
+
+/**
+ * Deliveries nobody knows the outcome of, and people the provider reported as bounced or complaining.
+ * Staff only; the forms carry the CSRF token like every other staff form, and every decision is audited.
+ */
+export function staffDeliveriesRoutes(deps: { review: DeliveryReview; auditFor: Audit }): Router {
+  const { review, auditFor } = deps;
+  const router = Router();
+  router.use(requireStaff);
+
+  router.get('/deliveries', async (_req, res) => {
+    res.render('staff/deliveries.njk', { unknown: await review.unknown(200), suppressions: await review.suppressions(200) });
+  });
+
+  router.post('/deliveries/:id/resolve', async (req, res) => {
+    const resolution = field(req.body, 'resolution');
+    const { tenantId, state } = await review.resolve(param(req, 'id'), resolution);
+    await auditFor(req, { tenantId, action: 'delivery.resolved', object: { type: 'delivery', id: param(req, 'id') }, details: { resolution, state } });
+    res.redirect(303, '/staff/deliveries');
+  });
+
+  router.post('/suppressions/:tenantId/:personId/lift', async (req, res) => {
+    const tenantId = param(req, 'tenantId');
+    await review.lift(tenantId, param(req, 'personId'));
+    await auditFor(req, { tenantId, action: 'email.suppression_lifted', object: { type: 'person', id: param(req, 'personId') } });
+    res.redirect(303, '/staff/deliveries');
+  });
+
+  return router;
+}
