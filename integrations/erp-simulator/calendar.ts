@@ -40,14 +40,32 @@ export function dayOf(year: number, month: number, date: number): number {
   return Date.UTC(year, month - 1, date) / DAY_MS;
 }
 
-function finnishHolidays(fromDay: number, toDay: number, types: readonly string[]): Set<number> {
-  const hd = new Holidays('FI');
+export interface FinnishHoliday {
+  day: number;
+  /** Finnish name, e.g. "juhannusaatto". */
+  name: string;
+  /** False for the eves (date-holidays type 'bank'). */
+  isPublic: boolean;
+  /** Same month and day every year (not tied to Easter or a weekday). */
+  isFixed: boolean;
+}
+
+/** Public holidays and the eves Finnish workplaces keep off, in one calendar year. */
+export function finnishHolidaysOfYear(year: number): FinnishHoliday[] {
+  const out: FinnishHoliday[] = [];
+  for (const holiday of new Holidays('FI').getHolidays(year, 'fi')) {
+    if (holiday.type !== 'public' && holiday.type !== 'bank') continue;
+    const day = parseIsoDate(holiday.date.slice(0, 10));
+    if (day !== undefined) out.push({ day, name: holiday.name, isPublic: holiday.type === 'public', isFixed: /^\d\d-\d\d$/.test(holiday.rule) });
+  }
+  return out;
+}
+
+function finnishHolidays(fromDay: number, toDay: number, withEves: boolean): Set<number> {
   const days = new Set<number>();
   for (let year = yearOf(fromDay); year <= yearOf(toDay); year += 1) {
-    for (const holiday of hd.getHolidays(year)) {
-      if (!types.includes(holiday.type)) continue;
-      const day = parseIsoDate(holiday.date.slice(0, 10));
-      if (day !== undefined && day >= fromDay && day <= toDay) days.add(day);
+    for (const holiday of finnishHolidaysOfYear(year)) {
+      if ((holiday.isPublic || withEves) && holiday.day >= fromDay && holiday.day <= toDay) days.add(holiday.day);
     }
   }
   return days;
@@ -55,7 +73,7 @@ function finnishHolidays(fromDay: number, toDay: number, types: readonly string[
 
 /** Finnish public holidays (date-holidays, type 'public') between two epoch days, inclusive. */
 export function finnishPublicHolidays(fromDay: number, toDay: number): Set<number> {
-  return finnishHolidays(fromDay, toDay, ['public']);
+  return finnishHolidays(fromDay, toDay, false);
 }
 
 /**
@@ -63,7 +81,7 @@ export function finnishPublicHolidays(fromDay: number, toDay: number): Set<numbe
  * (date-holidays type 'bank'), which Finnish workplaces keep off as a rule.
  */
 export function finnishDaysOff(fromDay: number, toDay: number): Set<number> {
-  return finnishHolidays(fromDay, toDay, ['public', 'bank']);
+  return finnishHolidays(fromDay, toDay, true);
 }
 
 const offsets = new Map<number, number>();
@@ -102,4 +120,10 @@ export function helsinkiEpochSeconds(day: number, minutesOfDay: number): number 
 
 export function isoFromEpochSeconds(seconds: number): string {
   return new Date(seconds * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** The Helsinki calendar day (epoch day) of an instant in epoch seconds. */
+export function dayOfInstant(seconds: number): number {
+  const utcDay = Math.floor(seconds / 86_400);
+  return Math.floor((seconds + helsinkiOffsetMinutes(utcDay) * 60) / 86_400);
 }

@@ -39,7 +39,10 @@ function untilSignal(): Promise<NodeJS.Signals> {
   });
 }
 
-/** Options: --seed 42 --employees 50 --months 13 --end-date YYYY-MM-DD (default yesterday) --port 0. */
+/**
+ * Options: --seed 42 --employees 50 --months 13 --end-date YYYY-MM-DD (default yesterday) --port 0
+ * --rate-limit N (requests per second, Severa's is 10; default unlimited) --nulls --flextime.
+ */
 export async function runSimulatorCli(args: string[], deps: SimulatorCliDeps = {}): Promise<void> {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
   const yesterday = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() ?? '';
@@ -51,7 +54,16 @@ export async function runSimulatorCli(args: string[], deps: SimulatorCliDeps = {
   });
   const clientId = 'demo-client';
   const clientSecret = randomBytes(18).toString('base64url');
-  const simulator = await startSimulator({ company, clientId, clientSecret, port: intFlag(args, 'port', 0) });
+  const rateLimit = intFlag(args, 'rate-limit', 0);
+  const simulator = await startSimulator({
+    company,
+    clientId,
+    clientSecret,
+    port: intFlag(args, 'port', 0),
+    rateLimitPerSecond: rateLimit > 0 ? rateLimit : undefined,
+    nulls: args.includes('--nulls'),
+    flextimeAddon: args.includes('--flextime'),
+  });
   const counts = company.counts();
   write(
     [

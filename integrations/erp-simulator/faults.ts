@@ -2,11 +2,12 @@
  * Deterministic fault injection and rate limiting for authenticated requests. Decisions depend only
  * on request counts, the seed and the clock, so a test can predict exactly which request fails.
  */
+import { SEVERA_REQUESTS_PER_SECOND, quotaMessage } from './errors';
 import { mixSeed, mulberry32 } from './prng';
 
 export interface FaultOptions {
-  /** Cycles of `every` good requests followed by `count` 429 answers. */
-  rateLimitStorm?: { every: number; count: number; retryAfterSeconds: number };
+  /** Cycles of `every` good requests followed by `count` 429 answers; Retry-After only when given. */
+  rateLimitStorm?: { every: number; count: number; retryAfterSeconds?: number };
   /** Share (0..1) of requests answered with a 5xx, drawn from the seed. */
   random5xxRate?: number;
   /** Every `every`-th request is answered after `delayMs`. */
@@ -15,6 +16,15 @@ export interface FaultOptions {
   malformedPage?: { path: string; page: number };
   /** After n authenticated requests every issued token is revoked once (the next request gets 401). */
   expireTokenAfterRequests?: number;
+  /** The first row of that page (1-based) of that list carries an impossible calendar date (e.g. 2026-11-31). */
+  impossibleDate?: { path: string; page: number };
+  /**
+   * That list never ends: past its last page it hands out a new NextPageToken on every answer,
+   * repeating the last page's rows or answering empty pages.
+   */
+  endlessPaging?: { path: string; rows: 'repeat' | 'empty' };
+  /** An empty list answers 404 Resource not found instead of [] (the published document allows both). */
+  notFoundWhenEmpty?: boolean;
 }
 
 export interface LimitOptions {
@@ -25,9 +35,10 @@ export interface LimitOptions {
 }
 
 export type FaultDecision =
-  | { kind: 'pass'; delayMs: number; headers: Record<string, string> }
+  | { kind: 'pass'; delayMs: number }
   | { kind: 'revoke-tokens' }
-  | { kind: 'reject'; status: number; message: string; headers: Record<string, string> };
+  /** `plain`: the gateway's text body, otherwise an ExceptionModel with the message. */
+  | { kind: 'reject'; status: number; message: string; plain: boolean; headers: Record<string, string> };
 
 export interface FaultCounters {
   stormRejections: number;
@@ -49,6 +60,7 @@ const DAY_S = 86_400;
 export function createFaultGate(opts: LimitOptions): FaultGate {
   const faults = opts.faults ?? {};
   const rng = mulberry32(mixSeed(opts.seed, 0x5e5));
+  const retryRng = mulberry32(mixSeed(opts.seed, 0x5e6));
   const counters: FaultCounters = { stormRejections: 0, rateLimitRejections: 0, quotaRejections: 0, serverErrors: 0, slowResponses: 0, tokenRevocations: 0 };
   let authenticated = 0;
   let stormSeen = 0;
@@ -68,7 +80,6 @@ export function createFaultGate(opts: LimitOptions): FaultGate {
         counters.tokenRevocations += 1;
         return { kind: 'revoke-tokens' };
       }
-      const headers: Record<string, string> = {};
       const perSecond = opts.rateLimitPerSecond;
       if (perSecond !== undefined) {
         // Per-second pacing follows real time: it protects the process, not the simulated calendar.
@@ -77,13 +88,13 @@ export function createFaultGate(opts: LimitOptions): FaultGate {
           second = current;
           inSecond = 0;
         }
-        Object.assign(headers, { 'X-RateLimit-Limit': String(perSecond), 'X-RateLimit-Reset': '1' });
         if (inSecond >= perSecond) {
           counters.rateLimitRejections += 1;
-          return { kind: 'reject', status: 429, message: 'Rate limit exceeded', headers: { ...headers, 'Retry-After': '1', 'X-RateLimit-Remaining': '0' } };
+          // The gateway sends Retry-After on some answers only; a client must cope without it.
+          const retry: Record<string, string> = retryRng() < 0.5 ? { 'Retry-After': '1' } : {};
+          return { kind: 'reject', status: 429, message: quotaMessage(perSecond, '1s'), plain: true, headers: retry };
         }
         inSecond += 1;
-        headers['X-RateLimit-Remaining'] = String(perSecond - inSecond);
       }
       if (opts.dailyQuota !== undefined) {
         const nowS = Math.floor(nowMs / 1000);
@@ -95,12 +106,7 @@ export function createFaultGate(opts: LimitOptions): FaultGate {
         if (usedToday >= opts.dailyQuota) {
           counters.quotaRejections += 1;
           const untilMidnight = String((day + 1) * DAY_S - nowS);
-          return {
-            kind: 'reject',
-            status: 429,
-            message: 'Daily quota exceeded',
-            headers: { 'Retry-After': untilMidnight, 'X-RateLimit-Limit': String(opts.dailyQuota), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': untilMidnight },
-          };
+          return { kind: 'reject', status: 429, message: quotaMessage(opts.dailyQuota, '1d'), plain: true, headers: { 'Retry-After': untilMidnight } };
         }
         usedToday += 1;
       }
@@ -110,23 +116,19 @@ export function createFaultGate(opts: LimitOptions): FaultGate {
         stormSeen += 1;
         if (position >= storm.every) {
           counters.stormRejections += 1;
-          const retry = String(storm.retryAfterSeconds);
-          return {
-            kind: 'reject',
-            status: 429,
-            message: 'Too many requests',
-            headers: { 'Retry-After': retry, 'X-RateLimit-Limit': String(storm.every), 'X-RateLimit-Remaining': '0', 'X-RateLimit-Reset': retry },
-          };
+          const retry: Record<string, string> = storm.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(storm.retryAfterSeconds) };
+          return { kind: 'reject', status: 429, message: quotaMessage(SEVERA_REQUESTS_PER_SECOND, '1s'), plain: true, headers: retry };
         }
       }
       if (faults.random5xxRate !== undefined && rng() < faults.random5xxRate) {
         counters.serverErrors += 1;
-        return { kind: 'reject', status: rng() < 0.5 ? 503 : 500, message: 'Internal server error', headers: {} };
+        const status = rng() < 0.5 ? 503 : 500;
+        return { kind: 'reject', status, message: status === 503 ? 'Service unavailable' : 'Internal server error', plain: false, headers: {} };
       }
       const slow = faults.slowMs;
       const delayMs = slow && authenticated % slow.every === 0 ? slow.delayMs : 0;
       if (delayMs > 0) counters.slowResponses += 1;
-      return { kind: 'pass', delayMs, headers };
+      return { kind: 'pass', delayMs };
     },
   };
 }

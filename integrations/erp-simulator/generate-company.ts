@@ -1,6 +1,7 @@
 /** generateCompany: a deterministic, realistic Finnish company for the simulator and for tests. */
 import { finnishDaysOff, finnishPublicHolidays, helsinkiEpochSeconds, isoDate, parseIsoDate } from './calendar';
 import { generateHours } from './generate-hours';
+import { generateCustomers, generatePhases } from './generate-phases';
 import { type Period, generateAbsences, generateUsers, managerCount, periodFrom } from './generate-people';
 import { chance, guidFor, intBetween, mixSeed, mulberry32, pick } from './prng';
 import type { GroundTruth, SimCompany, SimCounts, SimProject, SimUser } from './types';
@@ -69,7 +70,8 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
   const projects = generateProjects(period, opts.projects ?? Math.max(3, Math.ceil(opts.employees / 6)), users);
   const hours = generateHours(period, users, absences, projects, holidays);
   setBudgets(period, projects, hours.hoursByProject);
-  const customerGuids = Array.from({ length: Math.max(2, Math.ceil(projects.length / 3)) }, (_, i) => guidFor(seed, 'customer', i));
+  const customers = generateCustomers(seed, Math.max(2, Math.ceil(projects.length / 3)));
+  const phases = generatePhases(seed, projects, period.endDay);
   const businessUnitGuids = Array.from({ length: 1 + Math.max(...users.map((u) => u.businessUnitIndex)) }, (_, i) => guidFor(seed, 'businessUnit', i));
 
   const counts = (): SimCounts => ({
@@ -106,7 +108,8 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
     projects,
     absences,
     hours: hours.store,
-    customerGuids,
+    customers,
+    phases,
     businessUnitGuids,
     holidays,
     userIndexByGuid: (guid) => userIndex.get(guid),

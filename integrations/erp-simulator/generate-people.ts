@@ -59,12 +59,15 @@ function contractsFor(rng: Rng, period: Period, userIndex: number, managers: num
   const plan = planFor(rng, userIndex, managers);
   const shape = plan.partTime ? partTime(rng) : fullTime();
   const hiredBefore = startDay - intBetween(rng, 30, 3000);
+  // An end date is entered two weeks ahead; never after the last simulated day.
+  const editedAt = (from: number, to: number | null) => helsinkiEpochSeconds(Math.min(endDay, to === null ? from : Math.max(from, to - 14)), 9 * 60);
   const make = (k: number, s: Shape, from: number, to: number | null): SimContract => ({
     guid: guidFor(seed, 'contract', userIndex * 4 + k),
     startDay: from,
     endDay: to,
     ...s,
     isFlextimeActive: true,
+    updatedAt: editedAt(from, to),
   });
   switch (plan.timeline) {
     case 'joiner':
@@ -85,6 +88,24 @@ export function managerCount(employees: number): number {
   return Math.max(1, Math.round(employees / 8));
 }
 
+const TITLES = ['Ohjelmistokehittäjä', 'Konsultti', 'Suunnittelija', 'Testaaja', 'Palvelumuotoilija'];
+
+/**
+ * Fields added after the first release of the generator draw from their own stream, so the people,
+ * contracts, hours and ground truth of a seed stay exactly what they were.
+ */
+function recordDetails(period: Period, index: number, managers: number): Pick<SimUser, 'title' | 'updatedAt' | 'flexOpeningHours'> {
+  const rng = mulberry32(mixSeed(period.seed, 8, index));
+  const title = index === 0 ? 'Toimitusjohtaja' : index < managers ? 'Tiiminvetäjä' : pick(rng, TITLES);
+  const editedDay = period.startDay + intBetween(rng, 0, period.endDay - period.startDay);
+  return { title, updatedAt: helsinkiEpochSeconds(editedDay, 8 * 60 + intBetween(rng, 0, 540)), flexOpeningHours: intBetween(rng, -16, 40) / 4 };
+}
+
+/** A user counts as changed when their record or any of their contracts was edited. */
+function lastEdit(details: { updatedAt: number }, contracts: SimContract[]): number {
+  return Math.max(details.updatedAt, ...contracts.map((c) => c.updatedAt));
+}
+
 export function generateUsers(period: Period, employees: number, domain: string): SimUser[] {
   const managers = managerCount(employees);
   const businessUnits = Math.max(1, Math.min(3, Math.ceil(employees / 20)));
@@ -93,16 +114,20 @@ export function generateUsers(period: Period, employees: number, domain: string)
     const rng = mulberry32(mixSeed(period.seed, 1, index));
     const languageCode = language(rng);
     const contracts = contractsFor(rng, period, index, managers);
+    const details = recordDetails(period, index, managers);
     const last = contracts[contracts.length - 1];
     users.push({
       index,
       guid: guidFor(period.seed, 'user', index),
+      code: `E${String(index + 1).padStart(4, '0')}`,
       isActive: !last || last.endDay === null || last.endDay >= period.endDay,
       languageCode,
       superiorIndex: index === 0 ? null : index < managers ? 0 : intBetween(rng, 0, managers - 1),
       businessUnitIndex: index % businessUnits,
       personal: fakePersonalData(rng, languageCode, domain),
       contracts,
+      ...details,
+      updatedAt: lastEdit(details, contracts),
     });
   }
   return users;

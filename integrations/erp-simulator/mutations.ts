@@ -21,6 +21,8 @@ export interface Mutations {
   editWorkHour(guid: string, change: { quantity?: number; eventDate?: string; isBillable?: boolean }): void;
   deleteWorkHour(guid: string): void;
   addWorkHour(entry: NewWorkHour): string;
+  /** Changes a user's latest contract; the contract and the user count as changed (changedSince). */
+  editContract(userGuid: string, change: { dailyHours?: number; workWeek?: number[]; endDate?: string | null }): void;
   setNow(date: Date | string): void;
   advanceSeconds(seconds: number): void;
 }
@@ -33,6 +35,8 @@ export function createSimClock(company: SimCompany): SimClock {
   let latest = 0;
   for (let i = 0; i < company.hours.length; i += 1) latest = Math.max(latest, company.hours.updatedAtOf(i));
   for (const a of company.absences) latest = Math.max(latest, a.updatedAt);
+  for (const u of company.users) latest = Math.max(latest, u.updatedAt);
+  for (const p of company.projects) latest = Math.max(latest, p.updatedAt);
   const floorMs = (latest + 1) * 1000;
   let fixed: number | undefined;
   return {
@@ -96,6 +100,19 @@ export function createMutations(company: SimCompany, clock: SimClock): Mutations
         updatedAt: nowS(),
       });
       return guidFor(company.seed, 'workHour', index);
+    },
+    editContract(userGuid, change) {
+      const user = company.users[company.userIndexByGuid(userGuid) ?? -1];
+      const contract = user?.contracts[user.contracts.length - 1];
+      if (!user || !contract) throw new Error('unknown user');
+      if (change.dailyHours !== undefined && !(change.dailyHours > 0 && change.dailyHours <= 24)) throw new Error('dailyHours must be 0..24');
+      if (change.workWeek?.some((d) => !Number.isInteger(d) || d < 1 || d > 7)) throw new Error('workWeek holds ISO weekdays 1..7');
+      if (change.dailyHours !== undefined) contract.dailyHours = change.dailyHours;
+      if (change.workWeek !== undefined) contract.workWeek = [...change.workWeek].sort((a, b) => a - b);
+      if (change.endDate !== undefined) contract.endDay = change.endDate === null ? null : day(change.endDate);
+      user.isActive = contract.endDay === null || contract.endDay >= company.endDay;
+      contract.updatedAt = nowS();
+      user.updatedAt = contract.updatedAt;
     },
     setNow: (date) => clock.setNow(date),
     advanceSeconds: (seconds) => clock.advanceSeconds(seconds),

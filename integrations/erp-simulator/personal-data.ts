@@ -85,3 +85,22 @@ const DESCRIPTIONS = [
 export function workDescription(index: number): string {
   return DESCRIPTIONS[index % DESCRIPTIONS.length] ?? '';
 }
+
+const FIRMS = ['Rakennus Kivi', 'Kauppahuone Lehto', 'Konepaja Tammi', 'Logistiikka Nord', 'Energia Itä', 'Mediatalo Aalto', 'Vakuutus Laine'];
+
+/** A customer's name: mostly a company, every fourth (from the second on) a sole trader under the owner's own name. */
+export function customerName(rng: Rng, index: number): string {
+  if (index % 4 === 1) return `Tmi ${pick(rng, FIRST.fi)} ${pick(rng, LAST.fi)}`;
+  return `${pick(rng, FIRMS)} Oy`;
+}
+
+const CONTACT_NOTES = ['Soitto', 'Palaveri', 'Sähköposti'];
+
+/**
+ * Free text as people really write it, sometimes naming the customer's contact person, so a product
+ * that kept descriptions would store personal data of people who are not even its users.
+ */
+export function describedWork(index: number, contactName: string): string {
+  if (index % 5 !== 4) return workDescription(index);
+  return `${CONTACT_NOTES[index % CONTACT_NOTES.length] ?? ''}: ${contactName}`;
+}

@@ -51,6 +51,9 @@ export const GUID_KINDS = {
   businessUnit: 0x5005,
   absence: 0x6006,
   workHour: 0x7007,
+  phase: 0x8008,
+  reference: 0x9009,
+  occurrence: 0xa00a,
 } as const;
 export type GuidKind = keyof typeof GUID_KINDS;
 

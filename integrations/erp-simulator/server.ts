@@ -1,17 +1,19 @@
 /**
- * startSimulator: a Severa REST API v1 stand-in on a loopback port (node:http, base path /rest-api).
- * Token endpoint, bearer auth, paged lists with NextPageToken, per-user contracts and contact
- * lookup, plus deterministic faults and limits for client tests.
+ * startSimulator: a Severa REST API v1 stand-in on a loopback port (node:http, base path /rest-api),
+ * serving the published models from the simulator's own reading of them. Token and refresh-token
+ * endpoints, bearer auth with the Client_Id header and scopes, paged lists with NextPageToken, the
+ * ExceptionModel on errors, plus deterministic faults and limits for client tests.
  */
-import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { ALL_SCOPES, createTokenBook } from './auth';
+import { dayOfInstant } from './calendar';
+import { BadRequest, exception } from './errors';
 import { type FaultCounters, type FaultOptions, createFaultGate } from './faults';
 import { type Mutations, createMutations, createSimClock } from './mutations';
-import { createPageTokens, scanPage } from './paging';
-import { BadRequest, createListSources } from './resources';
+import { type Reply, createRoutes, scopeFor } from './routes';
 import type { SimCompany } from './types';
-import { malformed, wireContract, wireUser } from './wire-views';
+import { createViewContext } from './view-context';
 
 export interface SimulatorOptions {
   company: SimCompany;
@@ -19,8 +21,15 @@ export interface SimulatorOptions {
   clientSecret: string;
   tokenTtlSeconds?: number;
   faults?: FaultOptions;
+  /** Severa's gateway admits 10 per second (SEVERA_REQUESTS_PER_SECOND); unlimited when absent. */
   rateLimitPerSecond?: number;
   dailyQuota?: number;
+  /** Also serve the nulls that change a row's meaning (see ViewContext.nulls). */
+  nulls?: boolean;
+  /** The flextime add-on: without it /v1/users/{guid}/flextime answers 403 "Addon required". */
+  flextimeAddon?: boolean;
+  /** Scopes the API client was granted in Severa (default: all five). */
+  grantedScopes?: readonly string[];
   host?: '127.0.0.1';
   /** 0 (default) picks an ephemeral port. */
   port?: number;
@@ -45,14 +54,13 @@ export interface Simulator {
 const BASE = '/rest-api';
 const MAX_BODY = 16 * 1024;
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
+function send(res: ServerResponse, reply: Reply): void {
+  const plain = typeof reply.body === 'string';
+  res.writeHead(reply.status, { 'Content-Type': plain ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', ...reply.headers });
+  res.end(plain ? reply.body : JSON.stringify(reply.body));
 }
 
-function error(res: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
-  send(res, status, { error: { httpStatusCode: status, message } }, headers);
-}
+const fail = (status: number, message: string, url: string | null): Reply => ({ status, body: exception(status, message, url) });
 
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -60,19 +68,12 @@ function readBody(req: IncomingMessage): Promise<string> {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > MAX_BODY) reject(new BadRequest('body too large'));
+      if (size > MAX_BODY) reject(new BadRequest('Request body too large'));
       else chunks.push(chunk);
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function sameSecret(given: unknown, expected: string): boolean {
-  if (typeof given !== 'string') return false;
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 /** Stats key: the path template, so per-user URLs aggregate. */
@@ -82,93 +83,66 @@ function template(path: string): string {
 
 export async function startSimulator(opts: SimulatorOptions): Promise<Simulator> {
   const { company } = opts;
-  const ttl = opts.tokenTtlSeconds ?? 3600;
   const clock = createSimClock(company);
-  const tokens = new Map<string, number>();
-  const pageTokens = createPageTokens();
-  const lists = createListSources(company);
+  const tokens = createTokenBook({
+    clientId: opts.clientId,
+    clientSecret: opts.clientSecret,
+    ttlSeconds: opts.tokenTtlSeconds ?? 3600,
+    grantedScopes: opts.grantedScopes ?? ALL_SCOPES,
+    nowMs: () => clock.nowMs(),
+  });
   const gate = createFaultGate({ faults: opts.faults, rateLimitPerSecond: opts.rateLimitPerSecond, dailyQuota: opts.dailyQuota, seed: company.seed });
+  const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, number>, malformedPages: 0 };
+  const ctx = createViewContext(company, opts.nulls ?? false, () => dayOfInstant(clock.nowMs() / 1000));
+  const route = createRoutes(ctx, { faults: opts.faults ?? {}, flextimeAddon: opts.flextimeAddon ?? false, onMalformedPage: () => (stats.malformedPages += 1) });
   const timers = new Set<NodeJS.Timeout>();
-  const stats = { requests: 0, byPath: {} as Record<string, number>, byStatus: {} as Record<string, number>, tokensIssued: 0, malformedPages: 0 };
 
-  async function issueToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  async function tokenEndpoint(req: IncomingMessage, path: string): Promise<Reply> {
     let body: unknown;
     try {
       body = JSON.parse(await readBody(req));
-    } catch {
-      return error(res, 400, 'Request body must be JSON');
+    } catch (e) {
+      return fail(400, e instanceof BadRequest ? e.message : 'Request body must be JSON', path);
     }
-    const { client_id: id, client_secret: secret } = (body ?? {}) as Record<string, unknown>;
-    if (id !== opts.clientId || !sameSecret(secret, opts.clientSecret)) return error(res, 401, 'Invalid client credentials');
-    const token = randomBytes(24).toString('base64url');
-    const expires = clock.nowMs() + ttl * 1000;
-    tokens.set(token, expires);
-    stats.tokensIssued += 1;
-    send(res, 200, { access_token: token, access_token_expires_in: ttl, access_token_expires_utc: new Date(expires).toISOString() });
+    const answer = path === '/v1/token' ? tokens.issue(body) : tokens.refresh(body);
+    return answer ? { status: 200, body: answer } : fail(401, path === '/v1/token' ? 'Invalid client credentials' : 'Invalid refresh token', path);
   }
 
-  function authorised(req: IncomingMessage): boolean {
+  function authorise(req: IncomingMessage, path: string): Reply | undefined {
     const match = /^Bearer (\S+)$/.exec(req.headers.authorization ?? '');
-    const expires = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-    if (expires === undefined || req.headers['client_id'] !== opts.clientId) return false;
-    if (expires <= clock.nowMs()) {
-      tokens.delete(match?.[1] ?? '');
-      return false;
-    }
-    return true;
-  }
-
-  function serveData(path: string, query: URLSearchParams, res: ServerResponse, headers: Record<string, string>): void {
-    const userPath = /^\/v1\/users\/([^/]+)(\/workcontracts|\/flextime|\/workhours)?$/.exec(path);
-    let list = lists[path];
-    let userIndex: number | undefined;
-    if (userPath) {
-      userIndex = company.userIndexByGuid(decodeURIComponent(userPath[1] ?? ''));
-      const user = userIndex === undefined ? undefined : company.users[userIndex];
-      if (!user) return error(res, 404, 'Resource not found', headers);
-      if (userPath[2] === '/flextime') return error(res, 403, 'Addon required', headers);
-      if (userPath[2] === '/workcontracts') return send(res, 200, user.contracts.map(wireContract), headers);
-      if (userPath[2] === undefined) return send(res, 200, wireUser(company, user), headers);
-      list = lists['/v1/workhours'];
-    }
-    if (!list) return error(res, 404, 'Resource not found', headers);
-    const request = pageTokens.parse(path, query);
-    if ('error' in request) return error(res, 400, request.error, headers);
-    const source = list(query, userIndex);
-    const { rows, next } = scanPage(source.size, request.offset, request.rowCount, (i) => source.matches(i));
-    let body = rows.map((i) => source.render(i));
-    const bad = opts.faults?.malformedPage;
-    if (bad && bad.path === path && bad.page === request.page && body.length > 0) {
-      stats.malformedPages += 1;
-      body = body.map(malformed);
-    }
-    const pageHeaders = next === undefined ? headers : { ...headers, NextPageToken: pageTokens.issue(path, query, next, request.page + 1) };
-    send(res, 200, body, pageHeaders);
+    const scopes = match?.[1] === undefined ? undefined : tokens.scopesOf(match[1]);
+    // Node lower-cases header names, so Client_Id and client_id arrive the same.
+    if (!scopes || req.headers['client_id'] !== opts.clientId) return fail(401, 'Invalid or expired access token', path);
+    const needed = scopeFor(path);
+    if (needed === undefined) return fail(404, 'Resource not found', path);
+    if (!scopes.has(needed)) return fail(403, `The access token does not have the scope ${needed}`, path);
+    return undefined;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
-    if (!url.pathname.startsWith(`${BASE}/`)) return error(res, 404, 'Resource not found');
-    const path = url.pathname.slice(BASE.length);
+    if (!url.pathname.startsWith(`${BASE}/`)) return send(res, fail(404, 'Resource not found', url.pathname));
+    const path = url.pathname.slice(BASE.length).replace(/^\/v1\.0\//, '/v1/');
     stats.byPath[template(path)] = (stats.byPath[template(path)] ?? 0) + 1;
-    if (path === '/v1/token') {
-      if (req.method !== 'POST') return error(res, 405, 'Method not allowed');
-      return issueToken(req, res);
+    if (path === '/v1/token' || path === '/v1/refreshtoken') {
+      return send(res, req.method === 'POST' ? await tokenEndpoint(req, path) : fail(405, 'Method not allowed', path));
     }
-    if (req.method !== 'GET') return error(res, 405, 'Method not allowed');
-    if (!authorised(req)) return error(res, 401, 'Invalid or expired access token');
+    if (req.method !== 'GET') return send(res, fail(405, 'Method not allowed', path));
+    const denied = authorise(req, path);
+    if (denied) return send(res, denied);
     const decision = gate.decide(clock.nowMs());
     if (decision.kind === 'revoke-tokens') {
-      tokens.clear();
-      return error(res, 401, 'Access token has been revoked');
+      tokens.revokeAll();
+      return send(res, fail(401, 'Access token has been revoked', path));
     }
-    if (decision.kind === 'reject') return error(res, decision.status, decision.message, decision.headers);
+    if (decision.kind === 'reject') {
+      return send(res, { status: decision.status, body: decision.plain ? decision.message : exception(decision.status, decision.message, path), headers: decision.headers });
+    }
     const respond = () => {
       try {
-        serveData(path, url.searchParams, res, decision.headers);
+        send(res, route(path, url.searchParams));
       } catch (e) {
-        if (e instanceof BadRequest) error(res, 400, e.message, decision.headers);
-        else error(res, 500, 'Internal server error');
+        send(res, e instanceof BadRequest ? fail(400, e.message, path) : fail(500, 'Internal server error', path));
       }
     };
     if (decision.delayMs === 0) return respond();
@@ -185,7 +159,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
       stats.byStatus[String(res.statusCode)] = (stats.byStatus[String(res.statusCode)] ?? 0) + 1;
     });
     handle(req, res).catch(() => {
-      if (!res.headersSent) error(res, 500, 'Internal server error');
+      if (!res.headersSent) send(res, fail(500, 'Internal server error', null));
     });
   });
   const host = opts.host ?? '127.0.0.1';
@@ -198,7 +172,7 @@ export async function startSimulator(opts: SimulatorOptions): Promise<Simulator>
   return {
     url: `http://${host}:${port}${BASE}`,
     company,
-    stats: () => ({ ...stats, byPath: { ...stats.byPath }, byStatus: { ...stats.byStatus }, ...gate.counters() }),
+    stats: () => ({ ...stats, tokensIssued: tokens.issued(), byPath: { ...stats.byPath }, byStatus: { ...stats.byStatus }, ...gate.counters() }),
     mutate: createMutations(company, clock),
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -27,17 +27,26 @@ export interface SimContract {
   /** ISO weekdays, 1 = Monday. */
   workWeek: number[];
   isFlextimeActive: boolean;
+  /** Epoch seconds of the contract's last edit: its start, or the day its end was entered. */
+  updatedAt: number;
 }
 
 export interface SimUser {
   index: number;
   guid: string;
+  /** Employee number, e.g. E0007. */
+  code: string;
+  title: string;
   isActive: boolean;
   languageCode: Language;
   superiorIndex: number | null;
   businessUnitIndex: number;
   personal: PersonalData;
   contracts: SimContract[];
+  /** Epoch seconds of the last edit of the user record. */
+  updatedAt: number;
+  /** Flextime balance carried in from before the simulated period (hours), only the flextime add-on knows it. */
+  flexOpeningHours: number;
 }
 
 export type AbsenceKind = 'vacation' | 'sick';
@@ -62,7 +71,30 @@ export interface SimProject {
   startDay: number;
   deadlineDay: number | null;
   ownerIndex: number;
+  /** Budgeted hours; served on the project's phases, never on the project (0 for internal work). */
   expectedHours: number;
+  updatedAt: number;
+}
+
+export interface SimCustomer {
+  guid: string;
+  /** A company name, or for a sole trader the owner's name (personal data). */
+  name: string;
+  number: number;
+}
+
+export interface SimPhase {
+  index: number;
+  guid: string;
+  name: string;
+  projectIndex: number;
+  /** Index of the parent phase; null for the project's root phase. */
+  parentIndex: number | null;
+  /** Current estimate; the root's is the project budget and its children's add up to it. */
+  workHoursEstimate: number | null;
+  originalWorkHoursEstimate: number | null;
+  deadlineDay: number | null;
+  isCompleted: boolean;
   updatedAt: number;
 }
 
@@ -104,7 +136,9 @@ export interface SimCompany {
   projects: SimProject[];
   absences: SimAbsence[];
   hours: WorkHourStore;
-  customerGuids: string[];
+  customers: SimCustomer[];
+  /** Root phases first in project order, then every project's child phases. */
+  phases: SimPhase[];
   businessUnitGuids: string[];
   /** Days nobody works: public holidays and the eves (finnishDaysOff). */
   holidays: ReadonlySet<number>;

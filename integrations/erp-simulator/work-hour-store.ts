@@ -21,6 +21,7 @@ export interface WorkHourRow {
 
 export class WorkHourStore {
   private size = 0;
+  private changes = 0;
   private user = new Uint32Array(0);
   private dayOf = new Uint16Array(0);
   private quantity = new Uint16Array(0);
@@ -37,6 +38,11 @@ export class WorkHourStore {
     return this.size;
   }
 
+  /** Grows on every change, so derived tables (flextime balances) know when to rebuild. */
+  get version(): number {
+    return this.changes;
+  }
+
   get deletedCount(): number {
     return this.deletedAt.size;
   }
@@ -45,12 +51,14 @@ export class WorkHourStore {
     if (this.size === this.user.length) this.resize(this.user.length * 2);
     const i = this.size;
     this.size += 1;
+    this.changes += 1;
     this.write(i, row);
     this.flags[i] = (row.isBillable ? BILLABLE : 0) | (row.isProductive ? PRODUCTIVE : 0);
     return i;
   }
 
   update(i: number, row: WorkHourRow): void {
+    this.changes += 1;
     this.write(i, row);
     this.flags[i] = (row.isBillable ? BILLABLE : 0) | (row.isProductive ? PRODUCTIVE : 0) | ((this.flags[i] ?? 0) & DELETED);
   }
@@ -86,6 +94,7 @@ export class WorkHourStore {
   }
 
   markDeleted(i: number, atSeconds: number): void {
+    this.changes += 1;
     this.flags[i] = (this.flags[i] ?? 0) | DELETED;
     this.deletedAt.set(i, atSeconds);
   }

@@ -118,6 +118,27 @@ describe('erp simulator company generation', () => {
     expect(company.projects.filter((p) => !p.isInternal).every((p) => p.expectedHours >= 40)).toBe(true);
   });
 
+  it('keeps budgets on phases whose estimates add up to the project budget, and names some customers after people', () => {
+    for (const project of company.projects) {
+      const own = company.phases.filter((p) => p.projectIndex === project.index);
+      const root = own.find((p) => p.parentIndex === null);
+      const children = own.filter((p) => p.parentIndex !== null);
+      if (project.isInternal) expect([root?.workHoursEstimate, children.length]).toEqual([null, 0]);
+      else expect([root?.workHoursEstimate, children.reduce((n, p) => n + (p.workHoursEstimate ?? 0), 0)]).toEqual([project.expectedHours, project.expectedHours]);
+    }
+    expect(new Set(company.phases.map((p) => p.guid)).size).toBe(company.phases.length);
+    expect(company.customers.some((c) => /^Tmi \S+ \S+$/.test(c.name))).toBe(true);
+  });
+
+  it('stamps each user with the last edit of the record or a contract, never after the period', () => {
+    const periodEnd = (company.endDay + 1) * 86_400;
+    for (const user of company.users) {
+      expect(user.updatedAt).toBeGreaterThanOrEqual(Math.max(...user.contracts.map((c) => c.updatedAt)));
+      expect(user.updatedAt).toBeLessThan(periodEnd);
+    }
+    expect(new Set(company.users.map((u) => u.code)).size).toBe(company.users.length);
+  });
+
   it('mints reversible, UUID-shaped guids', () => {
     expect(company.users[3]?.guid).toBe(guidFor(7, 'user', 3));
     expect(company.users[3]?.guid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-8[0-9a-f]{3}-[0-9a-f]{12}$/);

@@ -54,14 +54,21 @@ describe('sync against the ERP simulator', () => {
     expect(after.entryMinutes).toBe(before.entryMinutes - edited.minutes + 660 - deleted.minutes);
   });
 
-  it('keeps no name, email or phone number of the ERP in the database file or the logs', async () => {
+  it('keeps no name, contact, identity number, bank account or free text of the ERP in the database file or the logs', async () => {
     h = await createSyncHarness();
     await h.sync.syncTenant(h.tenant, h.client());
     await h.db.close();
     const raw = fs.readFileSync(h.dbFile).toString('latin1') + fs.readFileSync(`${h.dbFile}-wal`, { flag: 'a+' }).toString('latin1');
     const logText = JSON.stringify(h.logs);
-    const needles = h.sim.company.users.flatMap((u) => [u.personal.lastName, u.personal.email, u.personal.phone, u.personal.socialSecurityNumber]);
-    expect(needles.length).toBeGreaterThan(20);
+    const { users, customers } = h.sim.company;
+    // Every personal field the ERP serves: user records, names inside work hours, projects and free text, sole traders' names, absence notes.
+    const needles = [
+      ...users.flatMap((u) => [u.personal.lastName, `${u.personal.firstName} ${u.personal.lastName}`, u.personal.email, u.personal.phone]),
+      ...users.flatMap((u) => [u.personal.socialSecurityNumber, u.personal.bankAccountNumber, u.personal.address, u.personal.birthDate, u.personal.notes].filter(Boolean)),
+      ...customers.filter((c) => c.name.startsWith('Tmi ')).map((c) => c.name),
+      'Flunssa',
+    ];
+    expect(needles.length).toBeGreaterThan(80);
     const hits = needles.filter((n) => raw.includes(n) || logText.includes(n));
     expect(hits).toEqual([]);
     // Re-open to let afterEach close cleanly.
