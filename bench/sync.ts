@@ -41,6 +41,7 @@ export async function run(args: string[]): Promise<void> {
   const client = () =>
     createSeveraClient({
       baseUrl: sim.url,
+      timezone: ZONE,
       credentials: async () => ({ clientId: sim.clientId, clientSecret: sim.clientSecret }),
       clock: systemClock,
       logger,

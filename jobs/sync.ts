@@ -17,7 +17,7 @@ export const syncJob: JobDefinition<PipelineDeps> = {
     const tenant = await activeTenant(deps, ctx);
     const erp = await deps.erpFor(tenant.id);
     const result = await deps.sync.syncTenant(
-      { id: tenant.id, timezone: tenant.timezone, country: tenant.country, halfDayEves: false },
+      { id: tenant.id, timezone: tenant.timezone, country: tenant.country, halfDayEves: tenant.settings.halfDayEves },
       erp,
       { fence: allFences(deps.purgeFence, ctx.leaseFence) },
     );
@@ -26,5 +26,10 @@ export const syncJob: JobDefinition<PipelineDeps> = {
     ctx.count('people', result.people);
     ctx.count('entries', result.entries);
     ctx.count('rows', result.factsWritten);
+    for (const [kind, counts] of [['skipped', result.skipped], ['assumed', result.assumed]] as const) {
+      for (const [resource, byReason] of Object.entries(counts)) {
+        for (const [reason, n] of Object.entries(byReason)) ctx.count(`${kind}.${resource}.${reason}`, n);
+      }
+    }
   },
 };

@@ -30,6 +30,8 @@ export interface ErpFormField {
 
 export interface ErpClientOptions {
   baseUrl: string;
+  /** The tenant's IANA zone: the ERP's local dates and times are read in it. */
+  timezone: string;
   /** Read from the secret store when the client needs them (token renewal), never kept by the caller. */
   credentials: () => Promise<ErpCredentials>;
   clock: Clock;

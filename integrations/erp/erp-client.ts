@@ -7,10 +7,18 @@
 export interface ErpUser {
   id: string;
   active: boolean;
+  /** ISO 639-1 where one exists ("fi"), else the ISO 639 code Severa's code maps to. */
   language: string | null;
+  /** ISO 3166-1 alpha-2. */
   country: string | null;
+  /** The ERP's own id of that country (holidays are listed per country id). */
+  countryId: string | null;
+  /** IANA zone. */
   timezone: string | null;
   managerId: string | null;
+  /** The contract in force now, as the user list carries it; null when the list does not say. */
+  currentContract: ErpWorkContract | null;
+  updatedAt: string | null;
 }
 
 export interface ErpWorkContract {
@@ -32,33 +40,50 @@ export interface ErpWorkHour {
   date: string;
   minutes: number;
   billable: boolean;
-  updatedAt: string;
+  updatedAt: string | null;
 }
 
 export interface ErpAbsence {
   id: string;
   personId: string;
-  /** ISO date-times with the user's offset. */
+  /** ISO date-times with offset (the tenant's where the ERP sent none); an open end is the start. */
   start: string;
   end: string;
   allDay: boolean;
-  updatedAt: string;
+  updatedAt: string | null;
 }
 
 export interface ErpProject {
   id: string;
   managerId: string | null;
   customerId: string | null;
-  budgetMinutes: number | null;
   start: string | null;
   end: string | null;
   closed: boolean;
-  updatedAt: string;
+  updatedAt: string | null;
 }
+
+/** A project phase; budgets live here, see projectBudgets(). */
+export interface ErpPhase {
+  id: string;
+  projectId: string;
+  parentId: string | null;
+  estimateMinutes: number | null;
+}
+
+/** A day off in the company's own holiday calendar in the ERP. */
+export interface ErpHoliday {
+  /** Local date YYYY-MM-DD. */
+  date: string;
+  countryId: string | null;
+}
+
+/** A person's flex balance as the ERP's flextime add-on keeps it; 'no-addon' when the tenant lacks it. */
+export type ErpFlextime = { kind: 'balance'; minutes: number } | { kind: 'no-addon' } | { kind: 'unknown' };
 
 export interface ErpDeletedWorkHour {
   id: string;
-  deletedAt: string;
+  deletedAt: string | null;
 }
 
 export interface ErpRecipient {
@@ -67,20 +92,33 @@ export interface ErpRecipient {
   language: string | null;
 }
 
+/** resource → reason → rows. */
+export type ErpRowCounts = Record<string, Record<string, number>>;
+
 export interface ErpClientStats {
   requests: number;
   retries: number;
   pages: number;
+  /** Rows the client could not use and left out (reasons: missing-field, invalid-field, impossible-date). */
+  skipped: ErpRowCounts;
+  /** Rows used with an assumed value (a contract without a work week is taken as Monday–Friday). */
+  assumed: ErpRowCounts;
 }
 
 export interface ErpClient {
   /** Async iterators yield one validated page (array) at a time so callers can write in batches. */
-  users(): AsyncIterable<ErpUser[]>;
+  users(q?: { changedSince?: string }): AsyncIterable<ErpUser[]>;
   workContracts(userId: string): Promise<ErpWorkContract[]>;
   workHours(q: { from: string; to: string; changedSince?: string }): AsyncIterable<ErpWorkHour[]>;
   deletedWorkHours(q: { deletedSince: string }): AsyncIterable<ErpDeletedWorkHour[]>;
+  /** Absences overlapping the local dates [from, to] (whole days in the tenant's zone). */
   absences(q: { from: string; to: string; changedSince?: string }): AsyncIterable<ErpAbsence[]>;
   projects(q?: { changedSince?: string }): AsyncIterable<ErpProject[]>;
+  phases(q?: { changedSince?: string; projectIds?: string[] }): AsyncIterable<ErpPhase[]>;
+  /** The company's active holidays of a year; null when the API client may not read them. */
+  holidays(q: { year: number }): Promise<ErpHoliday[] | null>;
+  /** The person's flex balance at the end of a local date. */
+  flextime(userId: string, date: string): Promise<ErpFlextime>;
   /** Send-time lookup: first name + email of ONE person; callers must not store it. Null when unknown. */
   recipient(userId: string): Promise<ErpRecipient | null>;
   /** Token request + one small read, for the connector page's "test connection". */

@@ -15,7 +15,7 @@ export const severaAdapter: ErpAdapter = {
   kind: 'severa',
   label: 'Visma Severa',
   baseUrlPlaceholder: 'https://api.severa.visma.com/rest-api',
-  help: 'Create client credentials in your ERP (Settings → REST API) with read scopes for users, hours, activities and projects.',
+  help: 'Create client credentials in your ERP (Settings → REST API) with read scopes for users, hours, activities and projects, and settings to use the company holiday calendar.',
   fields: [
     { name: 'clientId', label: 'Client ID', secret: false, maxLength: 200 },
     { name: 'clientSecret', label: 'Client secret', secret: true, maxLength: 500 },

@@ -1,12 +1,13 @@
 /**
  * The connector page's "test connection" for Severa: a live token request, the client's own verify()
  * read and the first page of users. Whatever goes wrong becomes one UpstreamError whose message tells a
- * customer admin what to fix, without echoing the secret or any ERP answer.
+ * customer admin what to fix, without echoing the secret; of the ERP's answer only Severa's own
+ * explanation is passed on, shortened and with anything shaped like an email address removed.
  */
 import { TransportError } from '../http/http-transport';
 import { UpstreamError } from '../../src/errors';
 import type { ErpConnectionCheckOptions } from '../erp/adapter';
-import { createSeveraClient } from './severa-client';
+import { createSeveraClient, ErpRefusedError } from './severa-client';
 import * as wire from './wire';
 
 export type VerifyFailure = 'credentials' | 'unreachable' | 'refused-address' | 'tls' | 'permission' | 'busy' | 'not-severa';
@@ -46,6 +47,8 @@ export async function checkSeveraConnection(options: ErpConnectionCheckOptions &
   let last: { path: string; status: number } | undefined;
   const client = createSeveraClient({
     baseUrl: options.baseUrl,
+    // Only the shape of the first users page is checked; no date-time is interpreted.
+    timezone: 'UTC',
     credentials: async () => ({ clientId: options.clientId, clientSecret: options.clientSecret }),
     clock: options.clock,
     logger: options.logger,
@@ -70,6 +73,10 @@ export async function checkSeveraConnection(options: ErpConnectionCheckOptions &
     if (!(err instanceof UpstreamError)) throw err;
     const failure = classifyFailure(err, last);
     log.warn('erp connection check failed', { failure, status: last?.status ?? 0 });
-    throw new UpstreamError(VERIFY_MESSAGES[failure], UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err });
+    // Severa's own explanation (an ExceptionModel message: bad credentials, a missing scope) says what to
+    // change; for an address that is no Severa API whatever answered there is beside the point.
+    const explained = failure === 'credentials' || failure === 'permission';
+    const said = explained && err instanceof ErpRefusedError && err.explanation ? ` The ERP said: "${err.explanation}".` : '';
+    throw new UpstreamError(VERIFY_MESSAGES[failure] + said, UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err });
   }
 }

@@ -1,29 +1,58 @@
-/** Wire (Severa JSON) → domain records. Pure; everything not listed here is dropped. */
-import type { WireAbsence, WireDeletedWorkHour, WireProject, WireUser, WireUserContact, WireWorkContract, WireWorkHour } from './wire';
-import type { ErpAbsence, ErpDeletedWorkHour, ErpProject, ErpRecipient, ErpUser, ErpWorkContract, ErpWorkHour } from '../erp/erp-client';
+/** Wire (Severa JSON, already validated per row) → domain records. Pure; everything not listed here is dropped. */
+import type {
+  WireAbsence,
+  WireDeletedWorkHour,
+  WireHoliday,
+  WirePhase,
+  WireProject,
+  WireUser,
+  WireUserContact,
+  WireWorkContract,
+  WireWorkHour,
+} from './wire';
+import { countryOf, DEFAULT_WORKDAYS, ianaZone, languageOf } from './wire-values';
+import type {
+  ErpAbsence,
+  ErpDeletedWorkHour,
+  ErpHoliday,
+  ErpPhase,
+  ErpProject,
+  ErpRecipient,
+  ErpUser,
+  ErpWorkContract,
+  ErpWorkHour,
+} from '../erp/erp-client';
+
+/** Called when a row is used with an assumed value, so the assumption is counted, not silent. */
+export type Assume = (reason: string) => void;
 
 export function hoursToMinutes(hours: number): number {
   return Math.round(hours * 60);
 }
 
-export function toUser(w: WireUser): ErpUser {
-  return {
-    id: w.guid,
-    active: w.isActive,
-    language: w.languageCode ?? null,
-    country: w.countryCode ?? null,
-    timezone: w.timezone ?? null,
-    managerId: w.superiorUser?.guid ?? null,
-  };
-}
-
-export function toWorkContract(w: WireWorkContract): ErpWorkContract {
+export function toWorkContract(w: WireWorkContract, assume: Assume): ErpWorkContract {
+  if (!w.workWeek) assume('workweek-assumed-monday-friday');
+  const days = w.workWeek ?? DEFAULT_WORKDAYS;
   return {
     id: w.guid,
     start: w.startDate,
-    end: w.endDate,
+    end: w.endDate ?? null,
     dailyMinutes: hoursToMinutes(w.dailyHours),
-    workdays: [...new Set(w.workWeek)].sort((a, b) => a - b),
+    workdays: [...new Set(days)].sort((a, b) => a - b),
+  };
+}
+
+export function toUser(w: WireUser, assume: Assume): ErpUser {
+  return {
+    id: w.guid,
+    active: w.isActive ?? true,
+    language: languageOf(w.language?.code),
+    country: countryOf(w.country?.code3),
+    countryId: w.country?.guid ?? null,
+    timezone: ianaZone(w.timezone?.ianaName),
+    managerId: w.superiorUser,
+    currentContract: w.workContract ? toWorkContract(w.workContract, assume) : null,
+    updatedAt: w.lastUpdatedDateTime ?? null,
   };
 }
 
@@ -31,42 +60,54 @@ export function toWorkHour(w: WireWorkHour): ErpWorkHour {
   return {
     id: w.guid,
     personId: w.user.guid,
-    projectId: w.project?.guid ?? null,
+    projectId: w.project,
     date: w.eventDate,
     minutes: hoursToMinutes(w.quantity),
-    billable: w.isBillable,
-    updatedAt: w.lastUpdatedDateTime,
+    billable: w.isBillable ?? w.billableStatus === 'Billable',
+    updatedAt: w.lastUpdatedDateTime ?? null,
   };
 }
 
 export function toDeletedWorkHour(w: WireDeletedWorkHour): ErpDeletedWorkHour {
-  return { id: w.guid, deletedAt: w.deletedDateTime };
+  return { id: w.guid, deletedAt: w.deletedDateTime ?? null };
 }
 
 export function toAbsence(w: WireAbsence): ErpAbsence {
   return {
     id: w.guid,
-    personId: w.owner.guid,
+    personId: w.ownerUser.guid,
     start: w.startDateTime,
-    end: w.endDateTime,
-    allDay: w.isAllDay,
-    updatedAt: w.lastUpdatedDateTime,
+    end: w.endDateTime ?? w.startDateTime,
+    allDay: w.isAllDay ?? false,
+    updatedAt: w.lastUpdatedDateTime ?? null,
   };
 }
 
 export function toProject(w: WireProject): ErpProject {
   return {
     id: w.guid,
-    managerId: w.projectOwner?.guid ?? null,
-    customerId: w.customer?.guid ?? null,
-    budgetMinutes: w.expectedHours == null ? null : hoursToMinutes(w.expectedHours),
+    managerId: w.projectOwner,
+    customerId: w.customer,
     start: w.startDate ?? null,
     end: w.deadline ?? null,
-    closed: w.isClosed,
-    updatedAt: w.lastUpdatedDateTime,
+    closed: w.isClosed ?? false,
+    updatedAt: w.lastUpdatedDateTime ?? null,
   };
 }
 
+export function toPhase(w: WirePhase): ErpPhase {
+  return {
+    id: w.guid,
+    projectId: w.project.guid,
+    parentId: w.parentPhase,
+    estimateMinutes: w.workHoursEstimate == null ? null : hoursToMinutes(w.workHoursEstimate),
+  };
+}
+
+export function toHoliday(w: WireHoliday): ErpHoliday & { active: boolean } {
+  return { date: w.date, countryId: w.countryGuid ?? null, active: w.isActive ?? true };
+}
+
 export function toRecipient(w: WireUserContact): ErpRecipient {
-  return { firstName: w.firstName ?? null, email: w.email ?? null, language: w.languageCode ?? null };
+  return { firstName: w.firstName ?? null, email: w.email ?? null, language: languageOf(w.language?.code) };
 }

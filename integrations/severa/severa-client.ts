@@ -2,23 +2,28 @@
  * ErpClient over the Severa REST API v1: OAuth client credentials, paging, pacing, retries and
  * mapping to domain records. One instance per tenant (the rate limit and token are per instance).
  */
+import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import type https from 'node:https';
-import { z } from 'zod';
+import { DateTime } from 'luxon';
+import type { z } from 'zod';
 import type { Clock } from '../../src/clock';
 import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
 import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
-import type { ErpClient } from '../erp/erp-client';
+import type { ErpClient, ErpHoliday, ErpRowCounts } from '../erp/erp-client';
+import { erpExplanation } from './error-body';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
 import * as map from './mappers';
-import { parseBody, parsePage, UPSTREAM } from './page-parser';
+import { parseBody, parseJsonOrNull, parseRows, skipOf, UPSTREAM, type SkippedRow } from './page-parser';
 import { createRateLimiter } from '../http/rate-limiter';
 import { createTokenCache } from '../http/token-cache';
 import * as wire from './wire';
 
 export interface SeveraClientDeps {
   baseUrl: string;
+  /** The tenant's IANA zone: date-times without an offset are read in it, absence windows sent in it. */
+  timezone: string;
   /** Read from the SecretStore on each token request only; the secret is never kept. */
   credentials: () => Promise<{ clientId: string; clientSecret: string }>;
   clock: Clock;
@@ -42,9 +47,35 @@ interface RequestSpec {
   method?: 'GET' | 'POST';
   body?: unknown;
   authenticated?: boolean;
-  /** Return a 404 answer instead of failing (lookups of one record that may be gone). */
+  /** Return a 404 answer instead of failing (a record that may be gone, a list that may be empty). */
   allowNotFound?: boolean;
 }
+
+/** A refusal with the HTTP status and, when the ERP gave one, its own explanation. */
+export class ErpRefusedError extends UpstreamError {
+  constructor(
+    message: string,
+    readonly erpStatus: number,
+    readonly explanation: string | null,
+  ) {
+    super(message, UPSTREAM, false);
+  }
+}
+
+/**
+ * More pages than a resource can plausibly have means the ERP's paging is broken (a fresh
+ * NextPageToken on every page): fail instead of paging forever. Generous for SMEs on Severa — 100,000
+ * users, 10,000 work-hour rows a day of the window.
+ */
+const MAX_PAGES = {
+  users: 1000,
+  workhoursPerDay: 100,
+  deletedworkhours: 10_000,
+  absencesPerDay: 10,
+  projects: 2000,
+  phases: 10_000,
+  minimum: 1000,
+} as const;
 
 /** Longest server-requested pause we sit through; beyond it the job fails and retries later. */
 const MAX_SERVER_WAIT_MS = 5 * 60_000;
@@ -52,6 +83,19 @@ const MAX_BODY_BYTES = 32 * 1024 * 1024;
 const ROW_COUNT = String(wire.MAX_ROW_COUNT);
 
 const defaultSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function windowDays(from: string, to: string): number {
+  return Math.max(1, Math.round(DateTime.fromISO(to).diff(DateTime.fromISO(from), 'days').days) + 1);
+}
+
+function addCount(counts: ErpRowCounts, resource: string, reason: string): void {
+  const byReason = (counts[resource] ??= {});
+  byReason[reason] = (byReason[reason] ?? 0) + 1;
+}
+
+function copyCounts(counts: ErpRowCounts): ErpRowCounts {
+  return Object.fromEntries(Object.entries(counts).map(([resource, byReason]) => [resource, { ...byReason }]));
+}
 
 function parseBaseUrl(raw: string): URL {
   let url: URL;
@@ -78,6 +122,17 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
   const sleep = deps.sleep ?? defaultSleep;
   const log = deps.logger.child({ component: 'severa-client' });
   const counters = { requests: 0, retries: 0, pages: 0 };
+  const skipped: ErpRowCounts = {};
+  const assumed: ErpRowCounts = {};
+  const zone = deps.timezone;
+  const schemas = {
+    user: wire.userSchema(zone),
+    workContract: wire.workContractSchema(zone),
+    workHour: wire.workHourSchema(zone),
+    deletedWorkHour: wire.deletedWorkHourSchema(zone),
+    absence: wire.absenceSchema(zone),
+    project: wire.projectSchema(zone),
+  };
   const limiter = createRateLimiter({ requestsPerSecond: deps.requestsPerSecond ?? 5, clock: deps.clock, sleep });
   const tokens = createTokenCache({ clock: deps.clock, issue: issueToken });
 
@@ -92,21 +147,25 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
     throw new UpstreamError(message, UPSTREAM, retryable, cause === undefined ? undefined : { cause });
   }
 
-  /** Turns a non-retryable status into the error callers see; undefined means "retry it". */
-  function refusal(status: number, spec: RequestSpec): UpstreamError | undefined {
+  /** Turns a non-retryable answer into the error callers see; undefined means "retry it". */
+  function refusal(res: HttpResponse, spec: RequestSpec): UpstreamError | undefined {
     const { path } = spec;
+    const { status } = res;
+    if (status === 429 || status >= 500) return undefined;
+    const explanation = status >= 400 ? erpExplanation(res.body) : null;
+    const said = explanation ? ` The ERP said: "${explanation}".` : '';
+    const refuse = (message: string) => new ErpRefusedError(message + said, status, explanation);
     if (status === 401 || (!spec.authenticated && (status === 400 || status === 403))) {
-      return new UpstreamError('ERP rejected the credentials', UPSTREAM, false);
+      return refuse('ERP rejected the credentials (client ID and secret).');
     }
     if (status >= 300 && status < 400) {
-      return new UpstreamError(`ERP answered ${path} with a redirect (${status}); redirects are not followed`, UPSTREAM, false);
+      return refuse(`ERP answered ${path} with a redirect (${status}); redirects are not followed.`);
     }
     if (status === 403) {
-      return new UpstreamError(`ERP refused ${path} (403): a read scope or add-on is missing`, UPSTREAM, false);
+      return refuse(`ERP refused ${path} (403): the API client lacks a read scope or an add-on.`);
     }
-    if (status === 404) return new UpstreamError(`ERP resource not found: ${path}`, UPSTREAM, false);
-    if (status === 429 || status >= 500) return undefined;
-    return new UpstreamError(`ERP answered ${path} with unexpected status ${status}`, UPSTREAM, false);
+    if (status === 404) return refuse(`ERP resource not found: ${path}.`);
+    return refuse(`ERP answered ${path} with unexpected status ${status}.`);
   }
 
   function serverWait(res: HttpResponse): number | undefined {
@@ -125,7 +184,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       if (authenticated) {
         const token = await tokens.get();
         headers.authorization = `Bearer ${token.accessToken}`;
-        headers.client_id = token.clientId;
+        headers.Client_Id = token.clientId;
       }
       const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
       if (body !== undefined) headers['content-type'] = 'application/json';
@@ -170,7 +229,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
         log.info('erp token renewed after 401', { path, attempt });
         continue;
       }
-      const final = failure ? (failure.retryable ? undefined : failure) : refusal(status, { ...spec, authenticated });
+      const final = failure ? (failure.retryable ? undefined : failure) : res && refusal(res, { ...spec, authenticated });
       if (final) {
         deps.onRequest?.({ path, status, retry: false });
         log.warn('erp request failed', { path, status, attempt, reason: failure?.kind ?? 'status' });
@@ -204,69 +263,163 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
     if (resetMs !== undefined) limiter.pause(Math.min(resetMs, MAX_SERVER_WAIT_MS));
   }
 
-  async function issueToken() {
-    const { clientId, clientSecret } = await deps.credentials();
+  /** Whether the token may read holidays (settings:read): a tenant may not have granted that scope. */
+  let holidaysReadable = true;
+
+  async function askToken(clientId: string, clientSecret: string, scopes: string[]) {
     const res = await request({
       path: wire.paths.token,
       method: 'POST',
-      body: { client_id: clientId, client_secret: clientSecret, scope: wire.SCOPES.join(',') },
+      body: { client_id: clientId, client_secret: clientSecret, scope: scopes.join(',') },
       authenticated: false,
     });
-    const token = parseBody(wire.tokenResponseSchema, res.body, 'token answer');
+    return parseBody(wire.tokenResponseSchema, res.body, 'token answer');
+  }
+
+  /**
+   * Asks for the read scopes plus settings:read. Should the ERP refuse a token with a scope the API
+   * client was not granted, it is asked once more without it, and holidays are not read.
+   */
+  async function issueToken() {
+    const { clientId, clientSecret } = await deps.credentials();
+    let token: wire.TokenResponse;
+    try {
+      token = await askToken(clientId, clientSecret, [...wire.SCOPES, ...wire.OPTIONAL_SCOPES]);
+    } catch (err) {
+      if (!(err instanceof ErpRefusedError) || err.erpStatus === 401) throw err;
+      token = await askToken(clientId, clientSecret, wire.SCOPES);
+      holidaysReadable = false;
+    }
+    const granted = token.scope?.split(/[\s,]+/).filter(Boolean);
+    if (granted && granted.length > 0 && !granted.includes(wire.SETTINGS_SCOPE)) holidaysReadable = false;
     return { accessToken: token.access_token, expiresInSeconds: token.access_token_expires_in, clientId };
   }
 
-  async function* pages<W, D>(resource: string, path: string, query: Query, schema: z.ZodType<W>, toDomain: (w: W) => D) {
-    const seen = new Set<string>();
+  function skip(row: SkippedRow): void {
+    addCount(skipped, row.resource, row.reason);
+    log.warn('erp row skipped', { resource: row.resource, reason: row.reason, field: row.field, erpId: row.erpId });
+  }
+
+  function assumer(resource: string): map.Assume {
+    return (reason) => addCount(assumed, resource, reason);
+  }
+
+  /**
+   * Reads a paged list to its end. A 404 is an empty list. Paging that would not end — a token seen
+   * before, the same page again, more pages than the resource can plausibly have — fails naming the
+   * resource; the pages already yielded stand.
+   */
+  async function* pages<W, D>(resource: string, path: string, query: Query, schema: z.ZodType<W>, toDomain: (w: W) => D, maxPages: number) {
+    const seenTokens = new Set<string>();
+    const seenBodies = new Set<string>();
     let pageToken: string | undefined;
     for (let page = 1; ; page++) {
-      const res = await request({ path, query: { ...query, rowCount: ROW_COUNT, pageToken } });
-      const rows = parsePage(schema, res.body, resource, page);
+      const res = await request({ path, query: { ...query, rowCount: ROW_COUNT, pageToken }, allowNotFound: true });
+      if (res.status === 404) return;
+      const rows = parseRows(schema, res.body, resource, page, skip);
       counters.pages++;
       yield rows.map(toDomain);
       pageToken = header(res, wire.NEXT_PAGE_HEADER) || undefined;
       if (pageToken === undefined) return;
-      if (seen.has(pageToken)) fail(`ERP repeated a page token for ${resource} after page ${page}`, false);
-      seen.add(pageToken);
+      const digest = createHash('sha256').update(res.body).digest('base64');
+      if (seenTokens.has(pageToken)) fail(`ERP paging of ${resource} does not end: page ${page} repeated an earlier page token`, false);
+      if (seenBodies.has(digest)) fail(`ERP paging of ${resource} does not end: page ${page} repeated an earlier page's rows`, false);
+      if (page >= maxPages) fail(`ERP paging of ${resource} does not end: more than ${maxPages} pages, more than ${resource} can plausibly have`, false);
+      seenTokens.add(pageToken);
+      seenBodies.add(digest);
     }
   }
 
-  async function collect<D>(it: AsyncIterable<D[]>): Promise<D[]> {
-    const all: D[] = [];
-    for await (const page of it) all.push(...page);
-    return all;
+  /** Whole local days in the tenant's zone as Severa's DateTimeOffset filters: 00:00 and 23:59:59. */
+  function dayStart(date: string): string {
+    return DateTime.fromISO(date, { zone }).startOf('day').toISO({ suppressMilliseconds: true }) as string;
+  }
+  function dayEnd(date: string): string {
+    return DateTime.fromISO(date, { zone }).set({ hour: 23, minute: 59, second: 59, millisecond: 0 }).toISO({ suppressMilliseconds: true }) as string;
   }
 
   return {
-    users: () => pages('users', wire.paths.users, {}, wire.userSchema, map.toUser),
-    workContracts: (userId) =>
-      collect(pages('work contracts', wire.paths.workContracts(userId), {}, wire.workContractSchema, map.toWorkContract)),
+    users: (q = {}) =>
+      pages('users', wire.paths.users, { changedSince: q.changedSince }, schemas.user, (w) => map.toUser(w, assumer('users')), MAX_PAGES.users),
+    async workContracts(userId) {
+      // A plain array, not paged.
+      const res = await request({ path: wire.paths.workContracts(userId), allowNotFound: true });
+      if (res.status === 404) return [];
+      const rows = parseRows(schemas.workContract, res.body, 'workcontracts', 1, skip);
+      counters.pages++;
+      return rows.map((w) => map.toWorkContract(w, assumer('workcontracts')));
+    },
     workHours: (q) =>
       pages(
-        'work hours',
+        'workhours',
         wire.paths.workHours,
         { eventDateStart: q.from, eventDateEnd: q.to, changedSince: q.changedSince },
-        wire.workHourSchema,
+        schemas.workHour,
         map.toWorkHour,
+        Math.max(MAX_PAGES.minimum, windowDays(q.from, q.to) * MAX_PAGES.workhoursPerDay),
       ),
     deletedWorkHours: (q) =>
       pages(
-        'deleted work hours',
+        'deletedworkhours',
         wire.paths.deletedWorkHours,
         { deletedSince: q.deletedSince },
-        wire.deletedWorkHourSchema,
+        schemas.deletedWorkHour,
         map.toDeletedWorkHour,
+        MAX_PAGES.deletedworkhours,
       ),
     absences: (q) =>
       pages(
         'absences',
         wire.paths.activities,
-        { activityCategories: 'Absences', startDateTime: q.from, endDateTime: q.to, changedSince: q.changedSince },
-        wire.absenceSchema,
+        { activityCategories: 'Absences', startDateTime: dayStart(q.from), endDateTime: dayEnd(q.to), changedSince: q.changedSince },
+        schemas.absence,
         map.toAbsence,
+        Math.max(MAX_PAGES.minimum, windowDays(q.from, q.to) * MAX_PAGES.absencesPerDay),
       ),
     projects: (q = {}) =>
-      pages('projects', wire.paths.projects, { changedSince: q.changedSince }, wire.projectSchema, map.toProject),
+      pages('projects', wire.paths.projects, { changedSince: q.changedSince }, schemas.project, map.toProject, MAX_PAGES.projects),
+    phases: (q = {}) =>
+      pages(
+        'phases',
+        wire.paths.phases,
+        { changedSince: q.changedSince, projectGuids: q.projectIds?.join(',') },
+        wire.phaseSchema,
+        map.toPhase,
+        MAX_PAGES.phases,
+      ),
+    async holidays(q) {
+      // The token is what tells whether settings:read was granted.
+      await tokens.get();
+      if (!holidaysReadable) return null;
+      const all: ErpHoliday[] = [];
+      try {
+        for await (const page of pages('holidays', wire.paths.holidays, { year: String(q.year) }, wire.holidaySchema, map.toHoliday, MAX_PAGES.minimum)) {
+          for (const h of page) if (h.active) all.push({ date: h.date, countryId: h.countryId });
+        }
+      } catch (err) {
+        // Without settings:read the company calendar is closed to us; the caller falls back to public holidays.
+        if (err instanceof ErpRefusedError && err.erpStatus === 403) return null;
+        throw err;
+      }
+      return all;
+    },
+    async flextime(userId, date) {
+      let res: HttpResponse;
+      try {
+        res = await request({ path: wire.paths.flextime(userId), query: { eventDate: date }, allowNotFound: true });
+      } catch (err) {
+        if (err instanceof ErpRefusedError && err.erpStatus === 403) return { kind: 'no-addon' };
+        throw err;
+      }
+      if (res.status === 404) return { kind: 'unknown' };
+      const json = parseJsonOrNull(res.body);
+      const parsed = wire.flextimeSchema.safeParse(json);
+      if (!parsed.success) {
+        skip({ ...skipOf('flextime', json, parsed.error), erpId: userId });
+        return { kind: 'unknown' };
+      }
+      return { kind: 'balance', minutes: map.hoursToMinutes(parsed.data.totalFlextimeBalance) };
+    },
     async recipient(userId) {
       const res = await request({ path: wire.paths.user(userId), allowNotFound: true });
       if (res.status === 404) return null;
@@ -275,8 +428,8 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
     async verify() {
       tokens.invalidate();
       const res = await request({ path: wire.paths.users, query: { rowCount: '1' } });
-      parsePage(wire.userSchema, res.body, 'users', 1);
+      parseRows(schemas.user, res.body, 'users', 1, () => undefined);
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, skipped: copyCounts(skipped), assumed: copyCounts(assumed) }),
   };
 }

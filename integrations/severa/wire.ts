@@ -1,101 +1,179 @@
 /**
- * The Severa REST API v1 wire format, as far as this product reads it (see shared ERP-API.md).
- * Both the ErpClient (which validates every page with these schemas) and the ERP simulator (which
- * produces them) use this one definition. Unknown fields are stripped by zod, so personal data a
- * real ERP sends (names, emails, phones, addresses, descriptions) never leaves the parse step —
- * except `email` and `firstName`, read only by the send-time recipient lookup.
+ * The Severa REST API v1 models this product reads, written from the published OpenAPI document (see
+ * shared ERP-API.md), one row at a time. Each schema turns one wire row into the fields the mappers
+ * need; a row that fails is skipped and counted by the page parser, never the whole page. Unknown
+ * fields are stripped, so personal data (names, emails, descriptions, notes) never leaves the parse step —
+ * except `email`, `firstName` and `language`, read only by the send-time recipient lookup.
  *
- * Shapes follow Severa's published models (objects referenced as `{ guid }`); fields where the
- * public docs were unclear are marked "simulator-defined".
+ * Schemas are built per tenant because a date-time without an offset is read in the tenant's zone.
  */
 import { z } from 'zod';
+import { instant, localDate, weekdayNumber } from './wire-values';
 
-const guid = z.string().min(1).max(64);
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected YYYY-MM-DD');
-const isoDateTime = z.string().datetime({ offset: true });
-const ref = z.object({ guid }).nullable().optional();
+/** Reasons a row is skipped; also the keys of the skip counters. */
+export const IMPOSSIBLE_DATE = 'impossible-date';
+
+/** A technical id. Recurring absence instances join two guids: "<guid>;<guid>". */
+const guid = z.string().trim().min(1).max(64);
+const activityGuid = z.string().trim().min(1).max(160);
+
+const date = z.string().transform((raw, ctx) => {
+  const parsed = localDate(raw);
+  if (parsed !== null) return parsed;
+  const calendarShaped = /^\d{4}-\d{2}-\d{2}/.test(raw.trim());
+  ctx.addIssue({ code: 'custom', message: calendarShaped ? IMPOSSIBLE_DATE : 'expected a date' });
+  return z.NEVER;
+});
+
+function dateTime(zone: string) {
+  return z.string().transform((raw, ctx) => {
+    const parsed = instant(raw, zone);
+    if (parsed !== null) return parsed;
+    const calendarShaped = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}/.test(raw.trim());
+    ctx.addIssue({ code: 'custom', message: calendarShaped ? IMPOSSIBLE_DATE : 'expected a date-time' });
+    return z.NEVER;
+  });
+}
+
+const weekday = z.string().transform((raw, ctx) => {
+  const day = weekdayNumber(raw);
+  if (day !== null) return day;
+  ctx.addIssue({ code: 'custom', message: 'expected a weekday name' });
+  return z.NEVER;
+});
+
+/** A reference whose guid we keep when it is there; a broken or absent one counts as none. */
+const optionalRef = z
+  .object({ guid: guid.nullish() })
+  .nullish()
+  .catch(null)
+  .transform((r) => r?.guid ?? null);
+
+const hours = z.number().min(0).max(24);
 
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
-  access_token_expires_in: z.number().int().positive(),
-  access_token_expires_utc: z.string().optional(),
+  access_token_expires_in: z.coerce.number().positive(),
+  scope: z.string().nullish(),
 });
 
-export const userSchema = z.object({
-  guid,
-  isActive: z.boolean(),
-  /** Language code, e.g. "fi", "sv", "en" (simulator-defined: Severa nests it as { code }). */
-  languageCode: z.string().min(2).max(10).nullable().optional(),
-  /** ISO 3166 alpha-2 (simulator-defined: Severa nests it as { code }). */
-  countryCode: z.string().length(2).nullable().optional(),
-  timezone: z.string().nullable().optional(),
-  superiorUser: ref,
-  businessUnit: ref,
+export const exceptionModelSchema = z.object({
+  error: z.object({
+    httpStatusCode: z.coerce.number().nullish(),
+    type: z.string().nullish(),
+    details: z.array(z.object({ message: z.string().nullish() }).catch({ message: null })).nullish(),
+  }),
 });
+
+export function workContractSchema(zone: string) {
+  return z.object({
+    guid,
+    startDate: date,
+    endDate: date.nullish(),
+    dailyHours: hours,
+    /** Null or absent: the mapper assumes Monday–Friday and counts that it did. */
+    workWeek: z.array(weekday).nullish(),
+    lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
+  });
+}
+
+export function userSchema(zone: string) {
+  return z.object({
+    guid,
+    isActive: z.boolean().nullish(),
+    superiorUser: optionalRef,
+    language: z.object({ code: z.string().nullish() }).nullish().catch(null),
+    country: z.object({ code3: z.string().nullish(), guid: guid.nullish() }).nullish().catch(null),
+    timezone: z.object({ ianaName: z.string().nullish() }).nullish().catch(null),
+    /** The current contract; a broken one is ignored here and read again from the contract history. */
+    workContract: workContractSchema(zone).nullish().catch(null),
+    lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
+  });
+}
 
 export const userContactSchema = z.object({
   guid,
-  firstName: z.string().nullable().optional(),
-  email: z.string().nullable().optional(),
-  languageCode: z.string().nullable().optional(),
+  firstName: z.string().nullish(),
+  email: z.string().nullish(),
+  language: z.object({ code: z.string().nullish() }).nullish().catch(null),
 });
 
-export const workContractSchema = z.object({
+export function workHourSchema(zone: string) {
+  return z.object({
+    guid,
+    eventDate: date,
+    quantity: hours,
+    isBillable: z.boolean().nullish(),
+    billableStatus: z.string().nullish(),
+    user: z.object({ guid }),
+    project: optionalRef,
+    lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
+  });
+}
+
+export function deletedWorkHourSchema(zone: string) {
+  return z.object({
+    guid,
+    deletedDateTime: dateTime(zone).nullish().catch(null),
+  });
+}
+
+export function absenceSchema(zone: string) {
+  return z
+    .object({
+      guid: activityGuid,
+      ownerUser: z.object({ guid }),
+      startDateTime: dateTime(zone),
+      endDateTime: dateTime(zone).nullish(),
+      isAllDay: z.boolean().nullish(),
+      lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
+    })
+    .superRefine((a, ctx) => {
+      if (a.endDateTime && Date.parse(a.endDateTime) < Date.parse(a.startDateTime)) {
+        ctx.addIssue({ code: 'custom', path: ['endDateTime'], message: 'ends before it starts' });
+      }
+    });
+}
+
+export function projectSchema(zone: string) {
+  return z.object({
+    guid,
+    isClosed: z.boolean().nullish(),
+    startDate: date.nullish(),
+    deadline: date.nullish(),
+    projectOwner: optionalRef,
+    customer: optionalRef,
+    lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
+  });
+}
+
+export const phaseSchema = z.object({
   guid,
-  startDate: isoDate,
-  endDate: isoDate.nullable(),
-  dailyHours: z.number().min(0).max(24),
-  /** Working weekdays, ISO numbering 1 = Monday … 7 = Sunday (simulator-defined encoding). */
-  workWeek: z.array(z.number().int().min(1).max(7)),
-  isFlextimeActive: z.boolean().optional(),
+  project: z.object({ guid }),
+  parentPhase: optionalRef,
+  workHoursEstimate: z.number().min(0).nullish(),
 });
 
-export const workHourSchema = z.object({
-  guid,
-  eventDate: isoDate,
-  quantity: z.number().min(0).max(24),
-  isBillable: z.boolean(),
-  user: z.object({ guid }),
-  project: ref,
-  lastUpdatedDateTime: isoDateTime,
+export const holidaySchema = z.object({
+  date,
+  countryGuid: guid.nullish(),
+  isActive: z.boolean().nullish(),
 });
 
-export const deletedWorkHourSchema = z.object({
-  guid,
-  deletedDateTime: isoDateTime,
-});
-
-export const absenceSchema = z.object({
-  guid,
-  /** Owner of the absence. */
-  owner: z.object({ guid }),
-  startDateTime: isoDateTime,
-  endDateTime: isoDateTime,
-  /** Whole-day absence (simulator-defined flag; partial days carry their own times). */
-  isAllDay: z.boolean(),
-  lastUpdatedDateTime: isoDateTime,
-});
-
-export const projectSchema = z.object({
-  guid,
-  isClosed: z.boolean(),
-  startDate: isoDate.nullable().optional(),
-  deadline: isoDate.nullable().optional(),
-  projectOwner: ref,
-  customer: ref,
-  /** Budgeted work hours (simulator-defined name; Severa exposes it through project fees/budgets). */
-  expectedHours: z.number().min(0).nullable().optional(),
-  lastUpdatedDateTime: isoDateTime,
+export const flextimeSchema = z.object({
+  totalFlextimeBalance: z.number(),
 });
 
 export type TokenResponse = z.infer<typeof tokenResponseSchema>;
-export type WireUser = z.infer<typeof userSchema>;
-export type WireUserContact = z.infer<typeof userContactSchema>;
-export type WireWorkContract = z.infer<typeof workContractSchema>;
-export type WireWorkHour = z.infer<typeof workHourSchema>;
-export type WireDeletedWorkHour = z.infer<typeof deletedWorkHourSchema>;
-export type WireAbsence = z.infer<typeof absenceSchema>;
-export type WireProject = z.infer<typeof projectSchema>;
+export type WireUser = z.output<ReturnType<typeof userSchema>>;
+export type WireUserContact = z.output<typeof userContactSchema>;
+export type WireWorkContract = z.output<ReturnType<typeof workContractSchema>>;
+export type WireWorkHour = z.output<ReturnType<typeof workHourSchema>>;
+export type WireDeletedWorkHour = z.output<ReturnType<typeof deletedWorkHourSchema>>;
+export type WireAbsence = z.output<ReturnType<typeof absenceSchema>>;
+export type WireProject = z.output<ReturnType<typeof projectSchema>>;
+export type WirePhase = z.output<typeof phaseSchema>;
+export type WireHoliday = z.output<typeof holidaySchema>;
 
 /** Paths and query parameters, relative to the base URL (which ends in /rest-api). */
 export const paths = {
@@ -107,8 +185,14 @@ export const paths = {
   deletedWorkHours: '/v1/deletedworkhours',
   activities: '/v1/activities',
   projects: '/v1/projects',
+  phases: '/v1/phases',
+  holidays: '/v1/holidays',
+  flextime: (userGuid: string) => `/v1/users/${encodeURIComponent(userGuid)}/flextime`,
 } as const;
 
 export const NEXT_PAGE_HEADER = 'nextpagetoken';
 export const MAX_ROW_COUNT = 100;
+/** The scopes a sync needs, and the one it uses when granted (the company's holiday calendar). */
 export const SCOPES = ['users:read', 'hours:read', 'activities:read', 'projects:read'];
+export const SETTINGS_SCOPE = 'settings:read';
+export const OPTIONAL_SCOPES = [SETTINGS_SCOPE];

@@ -70,6 +70,11 @@ export async function runDemo(
         { people: await count('people'), entries: await count('work_entries'), days: await count('daily_facts'), projects: await count('projects'), insights: await count('insights') },
       ]),
     );
+    const synced = runs.find((r) => r?.job === 'sync');
+    if (synced?.counters_json) {
+      const skipped = Object.entries(JSON.parse(synced.counters_json) as Record<string, number>).filter(([k]) => k.startsWith('skipped.'));
+      console.log(`\nERP rows the sync could not use: ${skipped.reduce((n, [, v]) => n + v, 0)}${skipped.length ? ` (${skipped.map(([k, v]) => `${k.slice(8)}: ${v}`).join(', ')})` : ''}`);
+    }
     const deliver = runs.find((r) => r?.job === 'deliver');
     if (deliver?.counters_json) {
       const counters = JSON.parse(deliver.counters_json) as Record<string, number>;

@@ -3,6 +3,7 @@ import type { Db } from './db';
 import { initialMigration } from './migrations/001-initial';
 import { totpLastStepMigration } from './migrations/002-totp-last-step';
 import { emailSuppressionsMigration } from './migrations/004-email-suppressions';
+import { calendarAndFlexMigration } from './migrations/005-calendar-and-flex';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -10,6 +11,7 @@ function migrations(db: Db): Record<string, Migration> {
     '001-initial': initialMigration(db.dialect),
     '002-totp-last-step': totpLastStepMigration,
     '004-email-suppressions': emailSuppressionsMigration(db.dialect),
+    '005-calendar-and-flex': calendarAndFlexMigration(db.dialect),
   };
 }
 

@@ -106,6 +106,27 @@ export interface ProjectsTable {
   updated_at: string;
 }
 
+/** One row per tenant: where its holidays come from, and the company's own days off when from the ERP. */
+export interface TenantCalendarsTable {
+  tenant_id: string;
+  /** 'company' (the ERP's holiday calendar) or 'public' (public holidays of the tenant's country). */
+  source: string;
+  /** Why public holidays stand in: 'no-access' (the API client may not read holidays), 'none-listed'. */
+  reason: string | null;
+  /** JSON array of 'YYYY-MM-DD' days off, empty with source 'public'. */
+  holidays_json: string;
+  updated_at: string;
+}
+
+/** A person's flex balance as the ERP's flextime add-on reports it, as of a local date. */
+export interface FlexBalancesTable {
+  tenant_id: string;
+  erp_person_id: string;
+  as_of: string;
+  balance_minutes: number;
+  updated_at: string;
+}
+
 export interface SyncStateTable {
   tenant_id: string;
   resource: string;
@@ -264,6 +285,8 @@ export interface Database {
   daily_facts: DailyFactsTable;
   projects: ProjectsTable;
   sync_state: SyncStateTable;
+  tenant_calendars: TenantCalendarsTable;
+  flex_balances: FlexBalancesTable;
   insights: InsightsTable;
   deliveries: DeliveriesTable;
   email_preferences: EmailPreferencesTable;

@@ -41,7 +41,7 @@ export function sampleInsights(ids: { tenantId: string; recipientId: string; per
       ...base,
       kind: 'flex-balance',
       severity: 'info',
-      values: { balanceMinutes: 750, trendMinutesPerWeek: 90, projectedMonthEndMinutes: 1020, weeksInTrend: 6 },
+      values: { balanceMinutes: 750, trendMinutesPerWeek: 90, projectedMonthEndMinutes: 1020, weeksInTrend: 6, fromErp: 0 },
     },
     {
       ...base,

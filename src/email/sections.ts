@@ -140,6 +140,7 @@ export function flexSection({ m, f }: SectionContext, v: FlexBalanceValues, tone
       { label: m.flex.trendLabel, value: f.signedHours(v.trendMinutesPerWeek) },
       { label: m.flex.projectedLabel, value: f.signedHours(v.projectedMonthEndMinutes) },
     ],
+    notes: [v.fromErp === 1 ? m.flex.fromErp : m.flex.computed],
   });
 }
 

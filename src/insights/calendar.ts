@@ -3,10 +3,12 @@ import { isoWeekOf, parseLocalDate } from './dates';
 import type { Contract } from './input';
 
 /**
- * Working calendar of one country in one zone. Public holidays (date-holidays type 'public') are full
- * days off. Eves that date-holidays lists with type 'bank' (in Finland: Midsummer Eve, Christmas Eve and
- * New Year's Eve) are de facto days off in most Finnish workplaces, so they count as full days off too;
- * with halfDayEves they count as half days instead, for employers that work a short day. Observances
+ * Working calendar of one company in one zone. Where the company's own holiday calendar (from the ERP)
+ * covers a year, its days are the days off of that year; otherwise public holidays of the country
+ * stand in (date-holidays type 'public'). Eves that date-holidays lists with type 'bank' (in Finland:
+ * Midsummer Eve, Christmas Eve and New Year's Eve) are de facto days off in most Finnish workplaces, so
+ * they count as full days off; with the tenant setting halfDayEves they count as half days, for
+ * employers that work a short day — also when the company calendar lists them. Observances
  * (Mother's Day …) are ordinary days.
  */
 export interface WorkCalendar {
@@ -25,26 +27,40 @@ export interface WorkCalendarOptions {
   country?: string;
   timezone?: string;
   halfDayEves?: boolean;
+  /** The company's own days off (YYYY-MM-DD) from the ERP's holiday calendar. */
+  companyHolidays?: readonly string[];
 }
 
 export function createWorkCalendar({
   country = 'FI',
   timezone = 'Europe/Helsinki',
   halfDayEves = false,
+  companyHolidays = [],
 }: WorkCalendarOptions = {}): WorkCalendar {
   const source = new Holidays(country, { timezone, types: ['public', 'bank'] });
   const byYear = new Map<number, Map<string, number>>();
   const dayInfo = new Map<string, { weekday: number; week: string }>();
+  const eveFraction = halfDayEves ? 0.5 : 1;
+
+  function publicDays(year: number): Map<string, number> {
+    const map = new Map<string, number>();
+    for (const h of source.getHolidays(year)) {
+      const fraction = h.type === 'public' ? 1 : h.type === 'bank' ? eveFraction : 0;
+      const date = h.date.slice(0, 10);
+      map.set(date, Math.max(map.get(date) ?? 0, fraction));
+    }
+    return map;
+  }
 
   function fractionsOf(year: number): Map<string, number> {
     let map = byYear.get(year);
     if (!map) {
-      map = new Map();
-      for (const h of source.getHolidays(year)) {
-        const fraction = h.type === 'public' ? 1 : h.type === 'bank' ? (halfDayEves ? 0.5 : 1) : 0;
-        const date = h.date.slice(0, 10);
-        map.set(date, Math.max(map.get(date) ?? 0, fraction));
-      }
+      const company = companyHolidays.filter((d) => Number(d.slice(0, 4)) === year);
+      const publicYear = publicDays(year);
+      map =
+        company.length === 0
+          ? publicYear
+          : new Map(company.map((d) => [d, halfDayEves && publicYear.get(d) === eveFraction ? eveFraction : 1]));
       byYear.set(year, map);
     }
     return map;

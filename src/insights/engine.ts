@@ -41,7 +41,7 @@ export function computeInsights(input: ComputeInsightsInput): Insight[] {
   for (const person of [...input.people].sort(byId((p) => p.personId))) {
     const t = buildTimeline(person, ctx.table);
     if (enabled['missing-hours']) push(missingHoursInsight(t, ctx));
-    if (enabled['flex-balance']) push(flexBalanceInsight(t, ctx));
+    if (enabled['flex-balance']) push(flexBalanceInsight(t, ctx, person.erpFlexBalanceMinutes ?? null));
     if (enabled.utilisation) push(utilisationInsight(t, ctx));
     if (enabled.anomaly) out.push(...anomalyInsights(t, ctx));
     if (wantTeams) members.push(summariseMember(t, ctx));

@@ -32,11 +32,14 @@ export function weeklyFlexBalances(t: PersonTimeline, ctx: InsightContext): numb
 /**
  * Severity: warning when the balance or its month-end projection is 40 h or more either way, notice
  * from 20 h, info below. No insight for someone with nothing expected or recorded in the period.
+ * Where the ERP keeps the balance (its flextime add-on), that is the balance the employee sees there,
+ * so it is the one reported; the trend still comes from the entries.
  */
-export function flexBalanceInsight(t: PersonTimeline, ctx: InsightContext): Insight | null {
+export function flexBalanceInsight(t: PersonTimeline, ctx: InsightContext, erpBalanceMinutes: number | null = null): Insight | null {
   const balances = weeklyFlexBalances(t, ctx);
-  const balance = balances[balances.length - 1];
-  if (balance === undefined) return null;
+  const computed = balances[balances.length - 1];
+  if (computed === undefined) return null;
+  const balance = erpBalanceMinutes ?? computed;
   const recent = balances.slice(-ctx.settings.trendWeeks);
   const slope = recent.length >= 2 ? linearRegression(recent.map((b, x) => [x, b])).m : 0;
   const projected = balance + (slope * ctx.daysToMonthEnd) / 7;
@@ -45,6 +48,7 @@ export function flexBalanceInsight(t: PersonTimeline, ctx: InsightContext): Insi
     trendMinutesPerWeek: Math.round(slope),
     projectedMonthEndMinutes: Math.round(projected),
     weeksInTrend: recent.length,
+    fromErp: erpBalanceMinutes === null ? 0 : 1,
   };
   const extreme = Math.max(Math.abs(balance), Math.abs(projected));
   const severity: Severity = extreme >= WARNING_MINUTES ? 'warning' : extreme >= NOTICE_MINUTES ? 'notice' : 'info';

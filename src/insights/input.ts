@@ -24,6 +24,8 @@ export interface PersonHistory {
   managerId: string | null;
   contracts: Contract[];
   days: DayFact[];
+  /** The flex balance the ERP's flextime add-on reports for the period's last day, when it has one. */
+  erpFlexBalanceMinutes?: number | null;
 }
 
 export interface ProjectHistory {

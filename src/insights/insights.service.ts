@@ -4,6 +4,8 @@ import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 import type { TenantSettings } from '../tenants/tenants.schema';
+import { loadCompanyHolidays } from '../sync/calendar.repo';
+import { loadErpFlexBalances } from '../sync/flex-sync';
 import { createWorkCalendar } from './calendar';
 import { lastCompletedWeek } from './dates';
 import { computeInsights } from './engine';
@@ -31,7 +33,13 @@ function toEngineSettings(tenant: InsightsTenant): TenantInsightSettings {
   const enabled = Object.fromEntries(
     Object.keys(base.enabled).map((k) => [k, tenant.settings.enabledInsights.includes(k)]),
   ) as Record<InsightKind, boolean>;
-  return { ...base, enabled, utilisationTarget: tenant.settings.utilisationTarget, teamView: tenant.settings.teamView };
+  return {
+    ...base,
+    enabled,
+    utilisationTarget: tenant.settings.utilisationTarget,
+    teamView: tenant.settings.teamView,
+    halfDayEves: tenant.settings.halfDayEves,
+  };
 }
 
 export function createInsightsService(deps: { db: Db; envelope: Envelope; clock: Clock; logger: Logger }): InsightsService {
@@ -40,8 +48,14 @@ export function createInsightsService(deps: { db: Db; envelope: Envelope; clock:
       const referenceDate = DateTime.fromJSDate(deps.clock.now(), { zone: tenant.timezone }).toISODate() as string;
       const from = DateTime.fromISO(referenceDate, { zone: tenant.timezone }).minus({ weeks: HISTORY_WEEKS }).toISODate() as string;
       const settings = toEngineSettings(tenant);
-      const calendar = createWorkCalendar({ country: tenant.country, timezone: tenant.timezone, halfDayEves: settings.halfDayEves });
-      const people = await loadPeople(deps.db, deps.envelope, tenant.id, from);
+      const calendar = createWorkCalendar({
+        country: tenant.country,
+        timezone: tenant.timezone,
+        halfDayEves: settings.halfDayEves,
+        companyHolidays: await loadCompanyHolidays(deps.db, tenant.id),
+      });
+      const flex = await loadErpFlexBalances(deps.db, tenant.id, lastCompletedWeek(referenceDate, tenant.timezone).end);
+      const people = (await loadPeople(deps.db, deps.envelope, tenant.id, from)).map((p) => ({ ...p, erpFlexBalanceMinutes: flex.get(p.personId) ?? null }));
       const projects = await loadProjects(deps.db, tenant.id, from, (d) => calendar.isoWeek(d));
       const insights = computeInsights({ tenantId: tenant.id, referenceDate, settings, people, projects, calendar });
       const period = lastCompletedWeek(referenceDate, tenant.timezone).week;

@@ -23,6 +23,8 @@ export interface FlexBalanceValues {
   trendMinutesPerWeek: number;
   projectedMonthEndMinutes: number;
   weeksInTrend: number;
+  /** 1 when the balance is the ERP's own (its flextime add-on), 0 when computed from the entries. */
+  fromErp: number;
 }
 
 export interface UtilisationValues {

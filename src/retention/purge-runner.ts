@@ -94,6 +94,8 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
     ['email_suppressions', byTenant],
     ['projects', byTenant],
     ['sync_state', byTenant],
+    ['tenant_calendars', byTenant],
+    ['flex_balances', byTenant],
     ['people', byTenant],
     ['job_runs', byTenant],
     ['api_keys', byTenant],
@@ -115,6 +117,7 @@ function personPlan(tenantId: string, personId: string): [TableName, RawBuilder<
     ['deliveries', byPerson],
     ['email_preferences', byPerson],
     ['email_suppressions', byPerson],
+    ['flex_balances', byPerson],
     ['people', byPerson],
   ];
 }

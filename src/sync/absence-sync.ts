@@ -1,4 +1,4 @@
-import type { SyncRun } from './context';
+import { skipUnknownUser, type SyncRun } from './context';
 import { absenceMinutesByDay } from './absence-days';
 import { upsert } from '../db/upsert';
 import { expectedMinutes } from '../insights/calendar';
@@ -21,6 +21,7 @@ export async function syncAbsences(run: SyncRun): Promise<void> {
   const minutes = new Map<string, number>();
   for await (const page of run.erp.absences({ from: run.window.from, to: run.window.to })) {
     for (const a of page) {
+      if (!run.known.has(a.personId)) skipUnknownUser(run, 'absences', a.id, 'ownerUser.guid');
       const contracts = run.contracts.get(a.personId);
       if (!contracts) continue;
       for (const [date, m] of absenceMinutesByDay(a, contracts, run.calendar, run.window)) {

@@ -1,9 +1,10 @@
-import type { ErpClient } from '../../integrations/erp/erp-client';
+import type { ErpClient, ErpRowCounts } from '../../integrations/erp/erp-client';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { WorkCalendar } from '../insights/calendar';
 import type { Contract } from '../insights/input';
 import type { WriteFence } from '../scheduler/write-fence';
+import type { Logger } from '../logging/logger';
 
 /** What one tenant's sync run shares between its passes. */
 export interface SyncRun {
@@ -18,9 +19,23 @@ export interface SyncRun {
   stamp: string;
   /** Contracts of the people whose data we keep (not restricted, not past retention). */
   contracts: Map<string, Contract[]>;
+  /** Every user the ERP listed this run, kept or not: a row naming anyone else is skipped. */
+  known: Set<string>;
+  /** The ERP's country ids seen on people, with their ISO alpha-2 codes. */
+  countryIds: Map<string, string>;
   counters: SyncCounters;
   /** Called first inside every write transaction; throws to stop the sync (lease lost, purge running). */
   fence: WriteFence;
+  /** Rows the sync itself skipped (unknown user), by resource and reason; the client counts its own. */
+  skipped: ErpRowCounts;
+  logger: Logger;
+}
+
+/** Skips a row whose person the ERP did not list: one log line with technical ids, one count. */
+export function skipUnknownUser(run: SyncRun, resource: string, erpId: string, field: string): void {
+  const byReason = (run.skipped[resource] ??= {});
+  byReason['unknown-user'] = (byReason['unknown-user'] ?? 0) + 1;
+  run.logger.warn('erp row skipped', { resource, reason: 'unknown-user', field, erpId });
 }
 
 export interface SyncCounters {
@@ -31,6 +46,8 @@ export interface SyncCounters {
   absenceDays: number;
   projects: number;
   factsWritten: number;
+  /** Flex balances read from the ERP's flextime add-on this run. */
+  flexBalances: number;
 }
 
 export const emptyCounters = (): SyncCounters => ({
@@ -41,4 +58,5 @@ export const emptyCounters = (): SyncCounters => ({
   absenceDays: 0,
   projects: 0,
   factsWritten: 0,
+  flexBalances: 0,
 });

@@ -14,6 +14,41 @@ function employment(contracts: ErpWorkContract[]): { start: string | null; end: 
   return { start, end };
 }
 
+/** The contracts stored for each person of the tenant, as the last sync wrote them. */
+async function storedContracts(run: SyncRun): Promise<Map<string, ErpWorkContract[]>> {
+  const people = await run.db.kysely.selectFrom('people').select('erp_person_id').where('tenant_id', '=', run.tenantId).execute();
+  const byPerson = new Map<string, ErpWorkContract[]>(people.map((p) => [p.erp_person_id, []]));
+  const rows = await run.db.kysely
+    .selectFrom('work_contracts')
+    .select(['erp_contract_id', 'erp_person_id', 'start_date', 'end_date', 'daily_minutes', 'workdays_mask'])
+    .where('tenant_id', '=', run.tenantId)
+    .execute();
+  for (const r of rows) {
+    byPerson.get(r.erp_person_id)?.push({
+      id: r.erp_contract_id,
+      start: r.start_date,
+      end: r.end_date,
+      dailyMinutes: r.daily_minutes,
+      workdays: maskToWorkdays(r.workdays_mask),
+    });
+  }
+  return byPerson;
+}
+
+/**
+ * Incremental runs keep what is stored for a person the ERP reports unchanged since the last run, with
+ * the current contract from the user list on top (a new one simply starts later: where contracts
+ * overlap the later start wins). The full history is read for a new person, a changed one, or one
+ * the list tells nothing about.
+ */
+function reusable(user: ErpUser, stored: ErpWorkContract[] | undefined, changedSince: string | null): ErpWorkContract[] | null {
+  if (changedSince === null || stored === undefined) return null;
+  const changed = user.updatedAt === null ? user.currentContract === null : Date.parse(user.updatedAt) >= Date.parse(changedSince);
+  if (changed) return null;
+  const current = user.currentContract;
+  return current ? [...stored.filter((c) => c.id !== current.id), current] : stored;
+}
+
 /**
  * Users and their work contracts: technical ID, contract numbers, language and country codes, the
  * manager's ID. People whose employment ended before the retention horizon are not written at all, so
@@ -22,15 +57,18 @@ function employment(contracts: ErpWorkContract[]): { start: string | null; end: 
  */
 export async function syncPeople(
   run: SyncRun,
-  opts: { today: string; retentionMonths: number; restricted: Set<string>; erased: Set<string> },
+  opts: { today: string; retentionMonths: number; restricted: Set<string>; erased: Set<string>; changedSince: string | null },
 ): Promise<void> {
   const { db, erp, tenantId, stamp } = run;
+  const stored = opts.changedSince === null ? new Map<string, ErpWorkContract[]>() : await storedContracts(run);
   for await (const page of erp.users()) {
     const kept: { user: ErpUser; contracts: ErpWorkContract[]; span: { start: string | null; end: string | null } }[] = [];
     for (const user of page) {
+      run.known.add(user.id);
+      if (user.countryId && user.country) run.countryIds.set(user.countryId, user.country);
       // An erased person's contracts are not even fetched.
       if (opts.erased.has(subjectDigest(tenantId, user.id))) continue;
-      const contracts = await erp.workContracts(user.id);
+      const contracts = reusable(user, stored.get(user.id), opts.changedSince) ?? (await erp.workContracts(user.id));
       const span = employment(contracts);
       if (span.end !== null && isPastRetention(span.end, opts.today, opts.retentionMonths)) continue;
       kept.push({ user, contracts, span });

@@ -1,12 +1,16 @@
 import { DateTime } from 'luxon';
-import type { ErpClient } from '../../integrations/erp/erp-client';
+import type { ErpClient, ErpRowCounts } from '../../integrations/erp/erp-client';
 import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { createWorkCalendar } from '../insights/calendar';
+import { lastCompletedWeek } from '../insights/dates';
 import type { Logger } from '../logging/logger';
 import { openFence, type WriteFence } from '../scheduler/write-fence';
 import { syncAbsences } from './absence-sync';
+import { saveHolidaySource } from './calendar.repo';
+import { syncFlexBalances } from './flex-sync';
+import { readHolidays } from './holiday-sync';
 import { emptyCounters, type SyncCounters, type SyncRun } from './context';
 import { syncPeople } from './people-sync';
 import { syncProjects } from './project-sync';
@@ -31,6 +35,23 @@ export interface SyncResult extends SyncCounters {
   requests: number;
   retries: number;
   pages: number;
+  /** Rows left out, by resource and reason (the client's parse failures and the sync's unknown users). */
+  skipped: ErpRowCounts;
+  /** Rows used with an assumed value, by resource and what was assumed. */
+  assumed: ErpRowCounts;
+  /** Whose holidays drove expected hours: the company's calendar in the ERP, or public holidays. */
+  holidays: 'company' | 'public';
+}
+
+function mergeCounts(a: ErpRowCounts, b: ErpRowCounts): ErpRowCounts {
+  const out: ErpRowCounts = {};
+  for (const counts of [a, b]) {
+    for (const [resource, byReason] of Object.entries(counts)) {
+      const into = (out[resource] ??= {});
+      for (const [reason, n] of Object.entries(byReason)) into[reason] = (into[reason] ?? 0) + n;
+    }
+  }
+  return out;
 }
 
 /** Changed-since reads overlap the previous run a little, so clock skew with the ERP loses nothing. */
@@ -61,8 +82,12 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         window: { from, to: today },
         stamp,
         contracts: new Map(),
+        known: new Set(),
+        countryIds: new Map(),
         counters: emptyCounters(),
         fence: fence ?? openFence,
+        skipped: {},
+        logger,
       };
       const restricted = new Set(
         (
@@ -86,9 +111,22 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
             .execute()
         ).flatMap((r) => (r.subject_id ? [r.subject_id] : [])),
       );
-      await syncPeople(run, { today, retentionMonths: options.personRetentionMonths, restricted, erased });
-
       const watermark = await state.watermark(tenant.id, 'workhours');
+      await syncPeople(run, { today, retentionMonths: options.personRetentionMonths, restricted, erased, changedSince: watermark });
+      const years = Array.from({ length: Number(today.slice(0, 4)) - Number(from.slice(0, 4)) + 1 }, (_, i) => Number(from.slice(0, 4)) + i);
+      const holidays = await readHolidays(run, tenant.country, years);
+      if (holidays.source === 'public') logger.info('company holidays unavailable, public holidays used', { reason: holidays.reason });
+      run.calendar = createWorkCalendar({
+        country: tenant.country,
+        timezone: tenant.timezone,
+        halfDayEves: tenant.halfDayEves,
+        companyHolidays: holidays.source === 'company' ? holidays.holidays : [],
+      });
+      await db.kysely.transaction().execute(async (trx) => {
+        await run.fence(trx, { tenantId: tenant.id });
+        await saveHolidaySource({ kysely: trx, dialect: db.dialect }, tenant.id, holidays, stamp);
+      });
+
       if (watermark === null) {
         await readWorkHours(run, run.window);
         await sweepUnseen(run, run.window);
@@ -101,6 +139,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         await sweepUnseen(run, range);
       }
       await syncAbsences(run);
+      await syncFlexBalances(run, lastCompletedWeek(today, tenant.timezone).end);
       await syncProjects(run, await state.watermark(tenant.id, 'projects'));
 
       const next = new Date(started.getTime() - WATERMARK_OVERLAP_MS).toISOString();
@@ -113,7 +152,13 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
       });
 
       const stats = erp.stats();
-      const result: SyncResult = { mode: watermark === null ? 'full' : 'incremental', ...run.counters, ...stats };
+      const result: SyncResult = {
+        mode: watermark === null ? 'full' : 'incremental',
+        ...run.counters,
+        ...stats,
+        skipped: mergeCounts(stats.skipped, run.skipped),
+        holidays: holidays.source,
+      };
       logger.info('sync finished', { ...result });
       return result;
     },

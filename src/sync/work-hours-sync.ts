@@ -1,6 +1,6 @@
 import type { ErpWorkHour } from '../../integrations/erp/erp-client';
 import { upsert } from '../db/upsert';
-import type { SyncRun } from './context';
+import { skipUnknownUser, type SyncRun } from './context';
 import { markDirty, recomputeFacts, type DirtyDays } from './facts.repo';
 import { prefetchOne } from './prefetch';
 
@@ -16,6 +16,7 @@ function factsContext(run: SyncRun) {
  * never holds half a page, and facts never disagree with entries.
  */
 async function writePages(run: SyncRun, pages: ErpWorkHour[]): Promise<void> {
+  for (const e of pages) if (!run.known.has(e.personId)) skipUnknownUser(run, 'workhours', e.id, 'user.guid');
   const kept = pages.filter((e) => run.contracts.has(e.personId) && e.date >= run.window.from && e.date <= run.window.to);
   if (kept.length === 0) return;
   const dirty: DirtyDays = new Map();

@@ -32,6 +32,7 @@ export function createErpClientFor(deps: {
     return adapter.createClient({
       ...deps.options,
       baseUrl: tenant.erpBaseUrl,
+      timezone: tenant.timezone,
       credentials: async () => {
         const stored = await readErpCredentials(deps.secrets, tenantId);
         if (!stored) throw new ValidationError('No ERP credentials are stored for this tenant');

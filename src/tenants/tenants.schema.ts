@@ -38,6 +38,8 @@ export const tenantSettingsSchema = z.object({
   utilisationTarget: z.coerce.number().min(0.1).max(1),
   defaultLanguage: z.enum(LANGUAGES),
   teamView: z.boolean(),
+  /** Eves (Christmas Eve, Midsummer Eve …) count as half working days instead of days off. */
+  halfDayEves: z.boolean().default(false),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
@@ -48,6 +50,7 @@ export const defaultTenantSettings = (language: string): TenantSettings => ({
   utilisationTarget: 0.75,
   defaultLanguage: (LANGUAGES as readonly string[]).includes(language) ? (language as TenantSettings['defaultLanguage']) : 'fi',
   teamView: true,
+  halfDayEves: false,
 });
 
 /** Stored settings are parsed leniently: unknown or broken values fall back to the defaults. */

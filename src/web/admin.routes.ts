@@ -38,6 +38,7 @@ export function settingsFromForm(body: unknown) {
     utilisationTarget: Number(field(body, 'utilisationTarget')) / 100,
     defaultLanguage: field(body, 'defaultLanguage'),
     teamView: field(body, 'teamView') === 'on',
+    halfDayEves: field(body, 'halfDayEves') === 'on',
   };
 }
 

@@ -14,6 +14,8 @@ export interface RunView {
   finishedAt: string | null;
   durationMs: number | null;
   error: string | null;
+  /** What the run counted (requests, rows, skipped.<resource>.<reason> …). */
+  counters: Record<string, number>;
 }
 
 /** Plain-language reasons an admin can act on; the raw class stays in the staff view. */
@@ -28,6 +30,15 @@ const PLAIN_ERRORS: Record<string, string> = {
 export const plainError = (errorClass: string | null): string | null =>
   errorClass === null ? null : PLAIN_ERRORS[errorClass] ?? 'The run failed unexpectedly. Our staff have been notified.';
 
+/** Errors whose message is written for the customer's admin (the ERP's refusal and what it said). */
+const ADMIN_MESSAGES = new Set(['ErpRefusedError']);
+
+function parseCounters(json: string | null): Record<string, number> {
+  if (!json) return {};
+  const parsed = JSON.parse(json) as Record<string, unknown>;
+  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));
+}
+
 const toRun = (r: JobRun, detailed: boolean): RunView => ({
   id: r.id,
   job: r.job,
@@ -38,7 +49,13 @@ const toRun = (r: JobRun, detailed: boolean): RunView => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   durationMs: r.duration_ms,
-  error: detailed && r.error_class ? `${r.error_class}: ${r.error_message ?? ''}` : plainError(r.error_class),
+  error:
+    detailed && r.error_class
+      ? `${r.error_class}: ${r.error_message ?? ''}`
+      : r.error_class && ADMIN_MESSAGES.has(r.error_class) && r.error_message
+        ? r.error_message
+        : plainError(r.error_class),
+  counters: parseCounters(r.counters_json),
 });
 
 export interface TenantStatus {
@@ -47,6 +64,8 @@ export interface TenantStatus {
   insights: number;
   deliveries: Record<string, number>;
   connected: boolean;
+  /** Where the last sync took holidays from; null before the first sync. */
+  holidays: { source: string; reason: string | null } | null;
 }
 
 export interface ReadModels {
@@ -96,7 +115,8 @@ export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadMo
         'state',
       );
       const connected = (await deps.secrets.get(secretName('erp', tenantId))) !== undefined;
-      return { lastRuns, people: Number(people?.n ?? 0), insights: Number(insights?.n ?? 0), deliveries, connected };
+      const holidays = await k.selectFrom('tenant_calendars').select(['source', 'reason']).where('tenant_id', '=', tenantId).executeTakeFirst();
+      return { lastRuns, people: Number(people?.n ?? 0), insights: Number(insights?.n ?? 0), deliveries, connected, holidays: holidays ?? null };
     },
     async personExists(tenantId, personId) {
       const row = await k.selectFrom('people').select('erp_person_id').where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();

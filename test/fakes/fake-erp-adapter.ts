@@ -46,11 +46,14 @@ function createFakeErpClient(options: ErpClientOptions): ErpClient {
     deletedWorkHours: () => once(async () => []),
     absences: () => once(async () => []),
     projects: () => once(async () => []),
+    phases: () => once(async () => []),
+    holidays: async () => null,
+    flextime: async () => ({ kind: 'no-addon' }),
     recipient: async () => null,
     verify: async () => {
       await get('/api/people');
     },
-    stats: () => ({ ...counters }),
+    stats: () => ({ ...counters, skipped: {}, assumed: {} }),
   };
 }
 
@@ -64,7 +67,7 @@ export const fakeErpAdapter: ErpAdapter = {
   credentialHint: () => null,
   createClient: createFakeErpClient,
   async checkConnection(options) {
-    const client = createFakeErpClient({ ...options, credentials: async () => options.credentials, requestTimeoutMs: options.timeoutMs });
+    const client = createFakeErpClient({ ...options, timezone: 'UTC', credentials: async () => options.credentials, requestTimeoutMs: options.timeoutMs });
     await client.verify();
     for await (const page of client.users()) return { usersSeen: page.length };
     return { usersSeen: 0 };

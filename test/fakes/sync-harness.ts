@@ -56,6 +56,7 @@ export async function createSyncHarness(opts: { employees?: number; months?: num
     client: (overrides = {}) =>
       createSeveraClient({
         baseUrl: sim.url,
+        timezone: 'Europe/Helsinki',
         credentials: async () => ({ clientId: 'client-1', clientSecret: 'sim-secret-value-1' }),
         clock: { now: () => new Date() },
         logger,

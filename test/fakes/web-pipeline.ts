@@ -34,6 +34,7 @@ export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): 
     const tenant = await tenants.get(tenantId);
     return createSeveraClient({
       baseUrl: tenant.erpBaseUrl ?? '',
+      timezone: tenant.timezone,
       credentials: async () => JSON.parse((await secrets.get(secretName('erp', tenantId))) ?? '{}') as { clientId: string; clientSecret: string },
       clock: { now: () => new Date() },
       logger,

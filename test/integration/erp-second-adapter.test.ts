@@ -44,7 +44,17 @@ let db: Db;
 beforeAll(async () => {
   erpServer = await startFakeErpServer(
     {
-      people: PEOPLE.map((id) => ({ id, active: true, language: 'fi', country: 'FI', timezone: 'Europe/Helsinki', managerId: null })),
+      people: PEOPLE.map((id) => ({
+        id,
+        active: true,
+        language: 'fi',
+        country: 'FI',
+        countryId: null,
+        timezone: 'Europe/Helsinki',
+        managerId: null,
+        currentContract: null,
+        updatedAt: null,
+      })),
       contracts: Object.fromEntries(PEOPLE.map((id) => [id, [{ id: `c-${id}`, start: '2025-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] }]])),
       hours: hours(),
     },

@@ -23,6 +23,7 @@ async function start(faults?: FaultOptions) {
   const sleeps: number[] = [];
   const client = createSeveraClient({
     baseUrl: sim.url,
+    timezone: 'Europe/Helsinki',
     credentials: async () => ({ clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }),
     clock: systemClock,
     logger,
@@ -89,21 +90,33 @@ test('syncs users and work hours from the simulator through rate-limit storms, 5
   expect(logged).not.toContain(CLIENT_SECRET);
 });
 
-test('a malformed simulator page fails with the resource and page number', async () => {
+test('a simulator page of rows with broken types costs those rows only, counted; the other pages are used', async () => {
   const { client } = await start({ malformedPage: { path: '/v1/workhours', page: 2 } });
   const truth = company.groundTruth();
-  let pages = 0;
+  let rows = 0;
 
-  const error = await (async () => {
-    for await (const _page of client.workHours({ from: truth.startDate, to: truth.endDate })) pages++;
-  })().then(
-    () => undefined,
-    (err: unknown) => err,
-  );
+  for await (const page of client.workHours({ from: truth.startDate, to: truth.endDate })) rows += page.length;
 
-  expect(error).toBeInstanceOf(UpstreamError);
-  expect((error as Error).message).toContain('work hours page 2');
-  expect(pages).toBe(1);
+  expect(client.stats().skipped).toEqual({ workhours: { 'invalid-field': 100 } });
+  expect(rows).toBe(expectedHours().rows - 100);
+});
+
+test('endless paging from the simulator ends in a clear error naming the resource', async () => {
+  for (const rows of ['repeat', 'empty'] as const) {
+    const { client } = await start({ endlessPaging: { path: '/v1/projects', rows } });
+    let pages = 0;
+    const error = await (async () => {
+      for await (const _page of client.projects()) pages++;
+    })().then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(error).toBeInstanceOf(UpstreamError);
+    expect(error?.message).toMatch(/^ERP paging of projects does not end: page \d+ repeated an earlier page's rows$/);
+    expect(pages).toBeGreaterThan(1);
+    await sim?.close();
+    sim = undefined;
+  }
 });
 
 test('recipient lookup reads one person at send time', async () => {

@@ -1,4 +1,3 @@
-import { UpstreamError } from '../../src/errors';
 import { createSyncHarness, type SyncHarness } from '../fakes/sync-harness';
 
 const entryCount = async (h: SyncHarness) =>
@@ -25,21 +24,37 @@ describe('sync under injected ERP faults', () => {
     expect(stats.tokenRevocations).toBeGreaterThan(0);
   });
 
-  it('reports a malformed page as an upstream error naming it, writes no part of it, and moves no watermark', async () => {
-    h = await createSyncHarness({ faults: { malformedPage: { path: '/v1/workhours', page: 3 } } });
-    let caught: unknown;
-    try {
-      await h.sync.syncTenant(h.tenant, h.client());
-    } catch (err) {
-      caught = err;
-    }
-    expect(caught).toBeInstanceOf(UpstreamError);
-    expect((caught as Error).message).toMatch(/work ?hours/i);
-    expect((caught as Error).message).toMatch(/page 3/);
-    // Pages 1 and 2 (100 rows each) are committed whole; nothing of page 3 is.
-    expect(await entryCount(h)).toBe(200);
-    const state = await h.db.kysely.selectFrom('sync_state').selectAll().execute();
-    expect(state).toEqual([]);
+  it('skips and counts the rows of a page with broken types, writes every other row, and moves the watermark', async () => {
+    const clean = await createSyncHarness();
+    const expected = (await clean.sync.syncTenant(clean.tenant, clean.client())).entries;
+    await clean.close();
+
+    h = await createSyncHarness({ faults: { malformedPage: { path: '/v1/workhours', page: 3 }, impossibleDate: { path: '/v1/workhours', page: 5 } } });
+    const result = await h.sync.syncTenant(h.tenant, h.client());
+
+    expect(result.skipped).toEqual({ workhours: { 'invalid-field': 100, 'impossible-date': 1 } });
+    expect(result.entries).toBe(expected - 101);
+    expect(await entryCount(h)).toBe(expected - 101);
+    const state = await h.db.kysely.selectFrom('sync_state').select('resource').orderBy('resource').execute();
+    expect(state.map((s) => s.resource)).toEqual(['projects', 'workhours']);
+    const logged = h.logs.filter((r) => r.message === 'erp row skipped');
+    expect(logged).toHaveLength(101);
+    expect(logged.find((r) => r.meta.reason === 'impossible-date')?.meta).toMatchObject({ resource: 'workhours', field: 'eventDate' });
+  });
+
+  it('fails a sync whose ERP pages forever, naming the resource, and keeps the pages read before', async () => {
+    h = await createSyncHarness({ faults: { endlessPaging: { path: '/v1/workhours', rows: 'empty' } } });
+
+    await expect(h.sync.syncTenant(h.tenant, h.client())).rejects.toThrow(/^ERP paging of workhours does not end/);
+    expect(await entryCount(h)).toBeGreaterThan(0);
+    expect(await h.db.kysely.selectFrom('sync_state').selectAll().execute()).toEqual([]);
+  });
+
+  it('reads empty lists answered with 404 as empty', async () => {
+    h = await createSyncHarness({ faults: { notFoundWhenEmpty: true } });
+    const result = await h.sync.syncTenant(h.tenant, h.client());
+    expect(result.entries).toBeGreaterThan(0);
+    expect(result.mode).toBe('full');
   });
 
   it('retries requests that time out on slow answers and ends with the same data as a clean run', async () => {

@@ -69,7 +69,7 @@ test('a wrong secret or client ID is reported as wrong credentials, without echo
   const { verify, logger } = verifier();
   for (const creds of [{ clientId: CLIENT_ID, clientSecret: 'not-the-secret-at-all' }, { clientId: 'someone-else', clientSecret: CLIENT_SECRET }]) {
     const err = await failure(verify({ baseUrl: sim.url, ...creds }));
-    expect(err.message).toBe(VERIFY_MESSAGES.credentials);
+    expect(err.message).toBe(`${VERIFY_MESSAGES.credentials} The ERP said: "Unauthorized: Invalid client credentials".`);
     expect(err.retryable).toBe(false);
     expect(err.message).not.toContain(creds.clientSecret);
   }
@@ -106,6 +106,17 @@ test('a busy ERP and missing read access are told apart from wrong credentials',
     json(403, { error: 'forbidden' })(req, res);
   });
   expect((await failure(verifier().verify({ baseUrl: noScope, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }))).message).toBe(VERIFY_MESSAGES.permission);
+});
+
+test("an API client without users:read is told so, with Severa's own explanation", async () => {
+  const scoped = await startSimulator({ company, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, grantedScopes: ['hours:read', 'projects:read'] });
+  try {
+    const err = await failure(verifier().verify({ baseUrl: scoped.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }));
+    expect(err.message.startsWith(`${VERIFY_MESSAGES.permission} The ERP said: "`)).toBe(true);
+    expect(err.message).toContain('users:read');
+  } finally {
+    await scoped.close();
+  }
 });
 
 test('the SSRF guard decides before any request: loopback is refused in production mode', async () => {

@@ -93,6 +93,13 @@ describe('renderInsightEmail', () => {
     expect([...html.matchAll(/https?:\/\//g)]).toHaveLength(2);
   });
 
+  it("says whether the flex balance is Severa's own or computed", () => {
+    const [flex] = only('flex-balance');
+    const fromErp = { ...flex, values: { ...flex?.values, fromErp: 1 } } as Insight;
+    expect(renderInsightEmail(input({ language: 'en', insights: [fromErp] })).text).toContain('The balance is the one Severa shows you.');
+    expect(renderInsightEmail(input({ language: 'en', insights: only('flex-balance') })).text).toContain('The balance is computed from your hours');
+  });
+
   it('includes sections only for the insights present', () => {
     const { subject, html, text } = renderInsightEmail(input({ language: 'en', insights: only('flex-balance') }));
     expect(subject).toBe(`Week 47: flex balance +12.5${NBSP}h`);

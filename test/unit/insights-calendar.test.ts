@@ -52,6 +52,33 @@ describe('Finnish work calendar', () => {
   });
 });
 
+describe("a company's own holiday calendar", () => {
+  // The company closes on Christmas Eve and on its 20th anniversary; it works on Epiphany.
+  const company = ['2026-01-01', '2026-05-20', '2026-12-24', '2026-12-25'];
+  const own = createWorkCalendar({ companyHolidays: company });
+  const ownHalfEves = createWorkCalendar({ companyHolidays: company, halfDayEves: true });
+
+  it('replaces public holidays in the years it covers', () => {
+    expect(own.holidayFraction('2026-05-20')).toBe(1);
+    expect(own.holidayFraction('2026-01-06')).toBe(0); // Epiphany is public, but not this company's
+    expect(own.holidayFraction('2026-06-19')).toBe(0); // nor Midsummer Eve
+    expect(expectedMinutes(fullTime, '2026-05-20', own)).toBe(0);
+    expect(expectedMinutes(fullTime, '2026-01-06', own)).toBe(450);
+  });
+
+  it('leaves years it does not cover to public holidays', () => {
+    expect(own.holidayFraction('2025-01-06')).toBe(1);
+    expect(own.holidayFraction('2027-12-24')).toBe(1);
+  });
+
+  it('counts the eves it lists as half days when the tenant says so', () => {
+    expect(own.holidayFraction('2026-12-24')).toBe(1);
+    expect(ownHalfEves.holidayFraction('2026-12-24')).toBe(0.5);
+    expect(ownHalfEves.holidayFraction('2026-12-25')).toBe(1);
+    expect(ownHalfEves.holidayFraction('2026-05-20')).toBe(1);
+  });
+});
+
 describe('calendar dates across DST changes in Europe/Helsinki', () => {
   const zone = 'Europe/Helsinki';
 

@@ -41,6 +41,14 @@ describe('computeInsights', () => {
     expect(kinds).toEqual(new Set(['missing-hours', 'flex-balance']));
   });
 
+  it("passes a person's balance from the ERP's flextime add-on to the flex insight", () => {
+    const people = [{ ...withGap, erpFlexBalanceMinutes: 1234 }, ...team];
+    const flex = computeInsights({ ...input, people }).filter((i) => i.kind === 'flex-balance');
+    expect(flex.map((i) => [i.recipientId, i.values.fromErp])).toEqual([['p0', 1], ...['p1', 'p2', 'p3', 'p4', 'p5'].map((p) => [p, 0])]);
+    expect(flex[0]?.values.balanceMinutes).toBe(1234);
+    expect(flex[1]?.values.balanceMinutes).not.toBe(1234);
+  });
+
   it('rejects settings the maths cannot use', () => {
     expect(() => computeInsights({ ...input, settings: defaultInsightSettings({ utilisationTarget: 1.5, trendWeeks: 1 }) })).toThrow(
       ValidationError,

@@ -7,9 +7,9 @@ import { contextFor, day, everyDay, person, timelineOf } from './insights-fixtur
 const fromMarch: Contract = { start: '2026-03-02', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] };
 const weekdays = (from: string, to: string, minutes: number) => everyDay(from, to, [1, 2, 3, 4, 5], (d) => day(d, minutes));
 
-function flex(days: DayFact[]) {
+function flex(days: DayFact[], erpBalanceMinutes: number | null = null) {
   const ctx = contextFor('2026-03-30');
-  return flexBalanceInsight(timelineOf(person(days, [fromMarch]), ctx), ctx);
+  return flexBalanceInsight(timelineOf(person(days, [fromMarch]), ctx), ctx, erpBalanceMinutes);
 }
 
 describe('flex balance', () => {
@@ -26,7 +26,15 @@ describe('flex balance', () => {
     expect(flex([...w10, ...w11, ...w12, ...w13])).toMatchObject({
       kind: 'flex-balance',
       severity: 'info',
-      values: { balanceMinutes: 390, trendMinutesPerWeek: 72, projectedMonthEndMinutes: 411, weeksInTrend: 4 },
+      values: { balanceMinutes: 390, trendMinutesPerWeek: 72, projectedMonthEndMinutes: 411, weeksInTrend: 4, fromErp: 0 },
+    });
+  });
+
+  it("reports the ERP's own balance where its flextime add-on keeps one, with the trend from the entries", () => {
+    // Severa says 45 h (opening balance from before the period included); projection 2700 + 72 × 2/7.
+    expect(flex([...w10, ...w11, ...w12, ...w13], 2700)).toMatchObject({
+      severity: 'warning',
+      values: { balanceMinutes: 2700, trendMinutesPerWeek: 72, projectedMonthEndMinutes: 2721, fromErp: 1 },
     });
   });
 

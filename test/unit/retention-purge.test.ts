@@ -16,6 +16,7 @@ const TS = '2026-06-01T00:00:00.000Z';
 const PER_TENANT_TABLES: (keyof Database)[] = [
   'people', 'work_contracts', 'work_entries', 'absences', 'daily_facts', 'projects', 'sync_state', 'insights',
   'deliveries', 'email_preferences', 'job_runs', 'users', 'api_keys', 'invites', 'audit_events', 'tenant_keys',
+  'tenant_calendars', 'flex_balances',
 ];
 
 async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: string | null, people: [string, string | null][]) {
@@ -29,6 +30,7 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
     await k.insertInto('people').values({ tenant_id: id, erp_person_id: p, employment_start: '2024-01-01', employment_end: end, language: 'fi', country: 'FI', manager_id: 'p1', is_active: end ? 0 : 1, restricted: 0, updated_at: TS }).execute();
     await k.insertInto('work_contracts').values({ tenant_id: id, erp_contract_id: `c-${p}`, erp_person_id: p, start_date: '2024-01-01', end_date: end, daily_minutes: 450, workdays_mask: 31, updated_at: TS }).execute();
     await k.insertInto('email_preferences').values({ tenant_id: id, erp_person_id: p, frequency: 'weekly', language: null, updated_at: TS }).execute();
+    await k.insertInto('flex_balances').values({ tenant_id: id, erp_person_id: p, as_of: '2026-05-31', balance_minutes: 90, updated_at: TS }).execute();
     await k.insertInto('insights').values({ id: `i-${id}-${p}`, tenant_id: id, recipient_id: p, period: '2026-W22', kind: 'missing-hours', subject_id: '-', severity: 'info', values_json: '{"minutes":60}', created_at: TS }).execute();
     await k.insertInto('deliveries').values({ id: `d-${id}-${p}`, tenant_id: id, erp_person_id: p, period: '2026-W22', kind: 'digest', state: 'sent', attempts: 1, provider_message_id: null, reason: null, created_at: TS, updated_at: TS, sent_at: TS }).execute();
     await k.insertInto('absences').values({ tenant_id: id, erp_absence_id: `a-${p}`, erp_person_id: p, payload_enc: await envelope.encrypt({ tenantId: id, table: 'absences', column: 'payload_enc', rowId: `a-${p}` }, '{"days":[]}'), updated_at: TS }).execute();
@@ -41,6 +43,7 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
   }
   await k.insertInto('projects').values({ tenant_id: id, erp_project_id: 'pr1', manager_id: 'p2', budget_minutes: 10_000, start_date: null, end_date: null, is_closed: 0, updated_at: TS }).execute();
   await k.insertInto('sync_state').values({ tenant_id: id, resource: 'people', watermark: TS, last_full_sync_at: TS, updated_at: TS }).execute();
+  await k.insertInto('tenant_calendars').values({ tenant_id: id, source: 'company', reason: null, holidays_json: '["2026-06-19"]', updated_at: TS }).execute();
   await k.insertInto('job_runs').values({ id: `j-${id}`, job: 'sync', tenant_id: id, slot: '2026-06-01', state: 'succeeded', attempts: 1, run_after: TS, lease_owner: null, lease_expires_at: null, started_at: TS, finished_at: '2027-02-20T00:00:00.000Z', duration_ms: 5, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: TS, updated_at: TS }).execute();
   await k.insertInto('users').values({ id: `u-${id}`, role: 'admin', tenant_id: id, username: `admin-${id}`, password_hash: 'x', totp_secret_enc: null, mfa_enabled: 0, failed_logins: 0, locked_until: null, created_at: TS, disabled_at: null }).execute();
   await k.insertInto('sessions').values({ id_hash: `s-${id}`, user_id: `u-${id}`, created_at: TS, last_seen_at: TS, expires_at: TS, mfa_passed: 1 }).execute();

@@ -24,7 +24,7 @@ test('the token request posts the client credentials and scopes as JSON; reads c
   expect(JSON.parse(tokenRequest?.body ?? '{}')).toEqual({
     client_id: FAKE_CLIENT_ID,
     client_secret: FAKE_CLIENT_SECRET,
-    scope: 'users:read,hours:read,activities:read,projects:read',
+    scope: 'users:read,hours:read,activities:read,projects:read,settings:read',
   });
   const read = fake.requests.find((r) => r.path === '/v1/users');
   expect(read?.headers.authorization).toBe('Bearer token-1');
@@ -71,7 +71,7 @@ test('a second 401 fails clearly and is not retried', async () => {
 
   expect(error).toBeInstanceOf(UpstreamError);
   if (!(error instanceof UpstreamError)) return;
-  expect(error.message).toBe('ERP rejected the credentials');
+  expect(error.message).toBe('ERP rejected the credentials (client ID and secret).');
   expect(error.retryable).toBe(false);
   expect(fake.requests.filter((r) => r.path === '/v1/projects')).toHaveLength(2);
   expect(tokenRequests()).toHaveLength(2);
@@ -126,7 +126,9 @@ test('the secret, the token and personal data never reach log lines or error mes
   }).client;
   await badClient.verify().catch((err: Error) => errors.push(err.message));
 
-  expect(errors).toHaveLength(3);
+  // The unusable work hour is skipped (and logged by id and field), not an error.
+  expect(errors).toHaveLength(2);
+  expect(client.stats().skipped).toEqual({ workhours: { 'missing-field': 1 } });
   expect(logger.records.length).toBeGreaterThan(3);
   const everything = JSON.stringify(logger.records) + errors.join('\n');
   for (const forbidden of [FAKE_CLIENT_SECRET, 'token-1', 'token-2', 'Bearer', 'maija', 'Maija', 'eventDateStart=']) {

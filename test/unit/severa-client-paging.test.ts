@@ -36,11 +36,14 @@ test('users are read page by page with rowCount=100 and NextPageToken, mapped to
     active: false,
     language: 'fi',
     country: 'FI',
+    countryId: 'country-fi',
     timezone: 'Europe/Helsinki',
     managerId: 'user-0',
+    currentContract: null,
+    updatedAt: null,
   });
-  expect(JSON.stringify(pages)).not.toMatch(/Maija|example\.com|\+358/);
-  expect(client.stats()).toEqual({ requests: 4, retries: 0, pages: 3 });
+  expect(JSON.stringify(pages)).not.toMatch(/Maija|Matti|example\.com|\+358/);
+  expect(client.stats()).toEqual({ requests: 4, retries: 0, pages: 3, skipped: {}, assumed: {} });
 });
 
 test('work hours pass the date window and watermark, and quantities become whole minutes', async () => {
@@ -72,79 +75,46 @@ test('work hours pass the date window and watermark, and quantities become whole
   expect(JSON.stringify(page)).not.toMatch(/Matti|Maija/);
 });
 
-test('contracts, absences, deleted hours and projects map to their domain shapes', async () => {
-  fake.route('GET', '/v1/users/user-1/workcontracts', () => ({
-    json: [{ guid: 'wc-1', startDate: '2024-01-01', endDate: null, dailyHours: 7.5, workWeek: [5, 1, 2, 3, 4, 1] }],
-  }));
-  fake.route('GET', '/v1/activities', () => ({
-    json: [
-      {
-        guid: 'ab-1',
-        owner: { guid: 'user-1' },
-        startDateTime: '2025-02-10T08:00:00+02:00',
-        endDateTime: '2025-02-10T12:00:00+02:00',
-        isAllDay: false,
-        lastUpdatedDateTime: '2025-02-01T10:00:00+02:00',
-        name: 'Doctor visit',
-      },
-    ],
-  }));
-  fake.route('GET', '/v1/deletedworkhours', () => ({ json: [{ guid: 'wh-9', deletedDateTime: '2025-02-25T09:00:00Z' }] }));
-  fake.route('GET', '/v1/projects', () => ({
-    json: [
-      {
-        guid: 'pr-1',
-        isClosed: false,
-        startDate: '2025-01-01',
-        deadline: null,
-        projectOwner: { guid: 'user-0' },
-        customer: { guid: 'cu-1', name: 'Acme Oy' },
-        expectedHours: 120.25,
-        lastUpdatedDateTime: '2025-02-01T10:00:00Z',
-      },
-    ],
-  }));
+test('incremental reads pass changedSince and deletedSince; phases can be asked for a set of projects', async () => {
+  fake.route('GET', '/v1/users', () => ({ json: [] }));
+  fake.route('GET', '/v1/deletedworkhours', () => ({ json: [] }));
+  fake.route('GET', '/v1/phases', () => ({ json: [] }));
   const { client } = clientFor(fake);
 
-  expect(await client.workContracts('user-1')).toEqual([
-    { id: 'wc-1', start: '2024-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] },
-  ]);
-  const [absences] = await collectPages(client.absences({ from: '2025-02-01T00:00:00+02:00', to: '2025-03-01T00:00:00+02:00' }));
-  expect(absences).toEqual([
-    {
-      id: 'ab-1',
-      personId: 'user-1',
-      start: '2025-02-10T08:00:00+02:00',
-      end: '2025-02-10T12:00:00+02:00',
-      allDay: false,
-      updatedAt: '2025-02-01T10:00:00+02:00',
-    },
-  ]);
-  const activitiesQuery = fake.requests.find((r) => r.path === '/v1/activities')?.query;
-  expect(activitiesQuery?.get('activityCategories')).toBe('Absences');
-  expect(activitiesQuery?.get('changedSince')).toBeNull();
-  const [deleted] = await collectPages(client.deletedWorkHours({ deletedSince: '2025-02-20T00:00:00Z' }));
-  expect(deleted).toEqual([{ id: 'wh-9', deletedAt: '2025-02-25T09:00:00Z' }]);
-  expect(fake.requests.find((r) => r.path === '/v1/deletedworkhours')?.query.get('deletedSince')).toBe('2025-02-20T00:00:00Z');
-  const [projects] = await collectPages(client.projects());
-  expect(projects).toEqual([
-    {
-      id: 'pr-1',
-      managerId: 'user-0',
-      customerId: 'cu-1',
-      budgetMinutes: 7215,
-      start: '2025-01-01',
-      end: null,
-      closed: false,
-      updatedAt: '2025-02-01T10:00:00Z',
-    },
-  ]);
+  await collectPages(client.users({ changedSince: '2025-02-20T00:00:00Z' }));
+  await collectPages(client.deletedWorkHours({ deletedSince: '2025-02-20T00:00:00Z' }));
+  await collectPages(client.phases({ projectIds: ['pr-1', 'pr-2'] }));
+
+  const query = (path: string) => fake.requests.find((r) => r.path === path)?.query;
+  expect(query('/v1/users')?.get('changedSince')).toBe('2025-02-20T00:00:00Z');
+  expect(query('/v1/deletedworkhours')?.get('deletedSince')).toBe('2025-02-20T00:00:00Z');
+  expect(query('/v1/phases')?.get('projectGuids')).toBe('pr-1,pr-2');
+  expect(query('/v1/phases')?.get('changedSince')).toBeNull();
 });
 
-test('a malformed page fails naming the resource, page and field paths, never the values', async () => {
+test('a bad row is skipped and counted without its values; the rest of its page is used', async () => {
   fake.route('GET', '/v1/users', (req) => {
     if (!req.query.get('pageToken')) return { json: [wireUser(1)], headers: { NextPageToken: 'second' } };
-    return { json: [wireUser(2), wireUser(3, { isActive: 'Maija Secretname', guid: 42 })] };
+    return { json: [wireUser(2), wireUser(3, { isActive: 'Maija Secretname' }), wireUser(4, { guid: 42 })] };
+  });
+  const { client, logger } = clientFor(fake);
+
+  const pages = await collectPages(client.users());
+
+  expect(pages.map((p) => p.map((u) => u.id))).toEqual([['user-1'], ['user-2']]);
+  expect(client.stats().skipped).toEqual({ users: { 'invalid-field': 2 } });
+  const skips = logger.records.filter((r) => r.message === 'erp row skipped');
+  expect(skips.map((r) => [r.meta.erpId, r.meta.field])).toEqual([
+    ['user-3', 'isActive'],
+    [null, 'guid'],
+  ]);
+  expect(JSON.stringify(logger.records)).not.toMatch(/Maija|Secretname|42/);
+});
+
+test('a body that is not a list still fails the page, naming the resource and page', async () => {
+  fake.route('GET', '/v1/users', (req) => {
+    if (!req.query.get('pageToken')) return { json: [wireUser(1)], headers: { NextPageToken: 'second' } };
+    return { json: { rows: [wireUser(2)] } };
   });
   const { client } = clientFor(fake);
   const yielded: unknown[][] = [];
@@ -160,20 +130,49 @@ test('a malformed page fails naming the resource, page and field paths, never th
 
   expect(error).toBeInstanceOf(UpstreamError);
   expect(error.retryable).toBe(false);
-  expect(error.message).toContain('users page 2');
-  expect(error.message).toContain('1.isActive');
-  expect(error.message).toContain('1.guid');
-  expect(error.message).not.toMatch(/Maija|Secretname|42/);
+  expect(error.message).toBe('ERP returned a malformed users page 2: not a list');
   expect(yielded).toHaveLength(1);
 });
 
-test('an answer that is not JSON, and a page token that repeats, both fail clearly', async () => {
+test('an answer that is not JSON fails clearly', async () => {
   fake.route('GET', '/v1/projects', () => ({ body: '<html>maintenance</html>' }));
-  fake.route('GET', '/v1/deletedworkhours', () => ({ json: [], headers: { NextPageToken: 'same' } }));
   const { client } = clientFor(fake);
 
   await expect(collectPages(client.projects())).rejects.toThrow('malformed projects page 1: not JSON');
-  await expect(collectPages(client.deletedWorkHours({ deletedSince: '2025-01-01T00:00:00Z' }))).rejects.toThrow(
-    'repeated a page token for deleted work hours after page 2',
-  );
+});
+
+/** Pages yielded before the paging failure, and the failure. */
+async function pagesUntilFailure<T>(it: AsyncIterable<T[]>): Promise<{ pages: T[][]; error: Error }> {
+  const pages: T[][] = [];
+  try {
+    for await (const page of it) pages.push(page);
+  } catch (err) {
+    return { pages, error: err as Error };
+  }
+  throw new Error('expected paging to fail');
+}
+
+test('paging always ends: a repeated token, a repeated page of rows, too many pages', async () => {
+  fake.route('GET', '/v1/deletedworkhours', (req) => ({
+    json: [{ guid: `d-${req.query.get('pageToken') ?? 'first'}` }],
+    headers: { NextPageToken: 'same' },
+  }));
+  // A fresh token on every page, the same rows every time (the drill's endless ERP).
+  fake.route('GET', '/v1/projects', (_req, call) => ({ json: [{ guid: 'pr-1' }], headers: { NextPageToken: `t${call}` } }));
+  // Fresh tokens and fresh rows forever.
+  fake.route('GET', '/v1/users', (_req, call) => ({ json: [wireUser(call)], headers: { NextPageToken: `t${call}` } }));
+  const { client } = clientFor(fake);
+
+  const deleted = await pagesUntilFailure(client.deletedWorkHours({ deletedSince: '2025-01-01T00:00:00Z' }));
+  expect(deleted.error.message).toBe('ERP paging of deletedworkhours does not end: page 2 repeated an earlier page token');
+  expect(deleted.pages).toHaveLength(2);
+
+  const projects = await pagesUntilFailure(client.projects());
+  expect(projects.error.message).toBe("ERP paging of projects does not end: page 2 repeated an earlier page's rows");
+  expect(projects.pages).toHaveLength(2);
+
+  const users = await pagesUntilFailure(client.users());
+  expect(users.error.message).toBe('ERP paging of users does not end: more than 1000 pages, more than users can plausibly have');
+  expect(users.pages).toHaveLength(1000);
+  expect(users.error).toBeInstanceOf(UpstreamError);
 });

@@ -109,8 +109,7 @@ test('a reset connection is retried', async () => {
 });
 
 test.each([
-  [403, 'a read scope or add-on is missing'],
-  [404, 'resource not found: /v1/projects'],
+  [403, 'lacks a read scope or an add-on'],
   [400, 'unexpected status 400'],
 ])('%d is not retried', async (status, message) => {
   fake.route('GET', '/v1/projects', () => ({ status, json: { message: 'Addon required' } }));
@@ -120,6 +119,18 @@ test.each([
 
   expect(error.retryable).toBe(false);
   expect(error.message).toContain(message);
+  expect(sleeps).toEqual([]);
+});
+
+test('a 404 on a list is an empty list, but a 404 on the connection check is an error', async () => {
+  fake.route('GET', '/v1/projects', () => ({ status: 404, json: { error: { httpStatusCode: 404, type: 'NotFound', details: [] } } }));
+  const { client, sleeps } = clientFor(fake);
+
+  expect(await collectPages(client.projects())).toEqual([]);
+  expect(await client.workContracts('user-1')).toEqual([]);
+  const error = await failure(client.verify());
+
+  expect(error.message).toContain('resource not found: /v1/users');
   expect(sleeps).toEqual([]);
 });
 
@@ -151,14 +162,15 @@ test('a production-mode agent refuses the loopback server at connect time, witho
 });
 
 test('requests are paced at requestsPerSecond per client, token request included', async () => {
-  fake.route('GET', '/v1/users', (req) =>
-    req.query.get('pageToken') === 'p3' ? { json: [] } : { json: [], headers: { NextPageToken: `p${Number(req.query.get('pageToken')?.slice(1) ?? 0) + 1}` } },
-  );
+  fake.route('GET', '/v1/users', (req) => {
+    const page = Number(req.query.get('pageToken')?.slice(1) ?? 0);
+    return { json: [wireUser(page + 1)], headers: page === 3 ? undefined : { NextPageToken: `p${page + 1}` } };
+  });
   const { client, sleeps } = clientFor(fake, { requestsPerSecond: 2 });
 
   await collectPages(client.users());
 
-  expect(client.stats()).toEqual({ requests: 5, retries: 0, pages: 4 });
+  expect(client.stats()).toEqual({ requests: 5, retries: 0, pages: 4, skipped: {}, assumed: {} });
   expect(sleeps).toEqual([500, 500, 500]);
 });
 

@@ -50,6 +50,8 @@ export const en: Messages = {
     leadUp: (x, n) => `Your balance has grown by about ${x} a week over the last ${n} weeks.`,
     leadDown: (x, n) => `Your balance has shrunk by about ${x} a week over the last ${n} weeks.`,
     leadFlat: (n) => `Your balance has stayed about the same over the last ${n} weeks.`,
+    fromErp: 'The balance is the one Severa shows you.',
+    computed: 'The balance is computed from your hours and your contract; Severa may show a different figure.',
   },
   anomaly: {
     title: 'Please check these days',

@@ -50,6 +50,8 @@ export const fi: Messages = {
     leadUp: (x, n) => `Saldosi on kasvanut noin ${x} viikossa viimeisten ${n} viikon aikana.`,
     leadDown: (x, n) => `Saldosi on pienentynyt noin ${x} viikossa viimeisten ${n} viikon aikana.`,
     leadFlat: (n) => `Saldosi on pysynyt lähes ennallaan viimeisten ${n} viikon aikana.`,
+    fromErp: 'Saldo on sama, jonka Severa näyttää sinulle.',
+    computed: 'Saldo on laskettu tunneistasi ja työsopimuksestasi; Severassa luku voi olla toinen.',
   },
   anomaly: {
     title: 'Tarkistathan nämä päivät',

@@ -58,6 +58,9 @@ export interface Messages {
     leadUp(perWeek: string, weeks: number): string;
     leadDown(perWeek: string, weeks: number): string;
     leadFlat(weeks: number): string;
+    /** Where the balance comes from: Severa's own flextime, or computed from the entries. */
+    fromErp: string;
+    computed: string;
   };
   anomaly: {
     title: string;

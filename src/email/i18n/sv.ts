@@ -50,6 +50,8 @@ export const sv: Messages = {
     leadUp: (x, n) => `Ditt saldo har ökat med cirka ${x} per vecka under de senaste ${n} veckorna.`,
     leadDown: (x, n) => `Ditt saldo har minskat med cirka ${x} per vecka under de senaste ${n} veckorna.`,
     leadFlat: (n) => `Ditt saldo har hållits ungefär oförändrat under de senaste ${n} veckorna.`,
+    fromErp: 'Saldot är det som Severa visar dig.',
+    computed: 'Saldot är beräknat utifrån dina timmar och ditt arbetsavtal; Severa kan visa en annan siffra.',
   },
   anomaly: {
     title: 'Kontrollera gärna de här dagarna',
