@@ -16,7 +16,7 @@ export const retentionPurgeJob: JobDefinition<RetentionPurgeDeps> = {
   schedule: () => '30 3 * * *',
   slotFor: dailySlot,
   async run({ retention }, ctx) {
-    const summary = await retention.purgeDue();
+    const summary = await retention.purgeDue({ signal: ctx.signal });
     ctx.count('purgesResumed', summary.resumed);
     ctx.count('tenantsPurged', summary.tenants.length);
     ctx.count('personsPurged', summary.persons.length);

@@ -168,7 +168,8 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
     return found;
   }
 
-  async function run(recordId: string): Promise<PurgeResult> {
+  /** `signal` (the purge job's) is checked before every batch, so a purge whose run lost its lease stops. */
+  async function run(recordId: string, signal?: AbortSignal): Promise<PurgeResult> {
     const record = await k.selectFrom('purge_records').selectAll().where('id', '=', recordId).executeTakeFirstOrThrow();
     const counts = JSON.parse(record.counts_json) as Record<string, number>;
     const scope = record.scope as PurgeScope;
@@ -191,6 +192,7 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
         counts[table] = (counts[table] ?? 0) + deleted;
         await saveCounts();
         await afterBatch?.(table, deleted);
+        signal?.throwIfAborted();
       });
       if (scope === 'tenant') counts.tenant_keys = (counts.tenant_keys ?? 0) + (found.tenant_keys ?? 0);
       return found;
@@ -250,8 +252,9 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
       const rows = await k.selectFrom('purge_records').select('id').where('state', '=', 'running').orderBy('started_at').orderBy('id').execute();
       return rows.map((r) => r.id);
     },
-    purgeTenant: async (tenantId: string, reason: PurgeReason) => run(await start(tenantId, 'tenant', null, reason)),
-    purgePerson: async (tenantId: string, personId: string, reason: PurgeReason) => run(await start(tenantId, 'person', personId, reason)),
+    purgeTenant: async (tenantId: string, reason: PurgeReason, signal?: AbortSignal) => run(await start(tenantId, 'tenant', null, reason), signal),
+    purgePerson: async (tenantId: string, personId: string, reason: PurgeReason, signal?: AbortSignal) =>
+      run(await start(tenantId, 'person', personId, reason), signal),
   };
 }
 

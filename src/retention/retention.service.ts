@@ -36,7 +36,7 @@ export interface UpcomingPurges {
 
 export interface RetentionService {
   /** Finishes interrupted purges, purges due tenants and persons, re-checks purged tenants, then applies the rolling windows. */
-  purgeDue(): Promise<PurgeSummary>;
+  purgeDue(options?: { signal?: AbortSignal }): Promise<PurgeSummary>;
   purgeRolling(): Promise<Record<string, number>>;
   /** The same path for DSR erasure (reason 'erasure'). */
   purgePerson(tenantId: string, personId: string, reason: PurgeReason): Promise<PurgeResult>;
@@ -90,20 +90,20 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
   }
 
   return {
-    async purgeDue() {
+    async purgeDue({ signal } = {}) {
       const unfinished = await runner.unfinished();
-      for (const id of unfinished) await runner.run(id);
+      for (const id of unfinished) await runner.run(id, signal);
 
       const tenants: PurgeResult[] = [];
       for (const t of await liveTenants()) {
         if (t.contract_end && isPastRetention(t.contract_end, localDate(clock.now(), t.timezone), config.tenantMonths)) {
-          tenants.push(await runner.purgeTenant(t.id, 'contract-ended'));
+          tenants.push(await runner.purgeTenant(t.id, 'contract-ended', signal));
         }
       }
       const persons: PurgeResult[] = [];
       for (const p of await endedPeople()) {
         if (p.employment_end && isPastRetention(p.employment_end, localDate(clock.now(), p.timezone), config.personMonths)) {
-          persons.push(await runner.purgePerson(p.tenant_id, p.erp_person_id, 'employment-ended'));
+          persons.push(await runner.purgePerson(p.tenant_id, p.erp_person_id, 'employment-ended', signal));
         }
       }
       let leftovers = 0;

@@ -177,20 +177,20 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     }
     if (outcome.ok) {
       if (await record(runLogger, () => repo.succeed({ ...finish, ...summary() }))) runLogger.info('Job run succeeded', { counters });
-      else runLogger.warn('Job run finished after its lease was lost; another worker owns it, nothing recorded', { counters });
+      else runLogger.warn('Job run finished, but the run is no longer ours (lease lost or record purged); nothing recorded', { counters });
       return;
     }
     const { errorClass, errorMessage } = describeError(outcome.err);
     if (outcome.err instanceof RunCancelledError) {
       const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: 'cancelled', runAfter: run.run_after, errorClass, errorMessage }));
       if (recorded) runLogger.warn('Job run cancelled', { errorClass, reason: errorMessage });
-      else runLogger.warn('Job run stopped after its lease was lost; nothing recorded', { errorClass });
+      else runLogger.warn('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded', { errorClass });
       return;
     }
     const dead = run.attempts >= maxAttempts;
     const runAfter = dead ? run.run_after : iso(retryDelayMs(run.attempts, backoff, random));
     const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: dead ? 'dead' : 'retrying', runAfter, errorClass, errorMessage }));
-    if (!recorded) runLogger.warn('Job run stopped after its lease was lost; nothing recorded', { errorClass });
+    if (!recorded) runLogger.warn('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded', { errorClass });
     else runLogger[dead ? 'error' : 'warn'](dead ? 'Job run dead' : 'Job run failed, will retry', { errorClass, runAfter });
   }
 

@@ -101,7 +101,7 @@ describe('a sync fenced against purges and lost leases (real simulator, real SQL
 
     expect(purged?.tenants.map((t) => t.tenantId)).toEqual([h.tenant.id]);
     expect(h.logs.filter((l) => l.message === 'sync finished')).toEqual([]);
-    expect(messages('Job run stopped after its lease was lost; nothing recorded')[0]?.meta).toMatchObject({ errorClass: 'PurgeConflictError' });
+    expect(messages('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded')[0]?.meta).toMatchObject({ errorClass: 'PurgeConflictError' });
     for (const table of TENANT_TABLES) expect([table, await count(table, { tenant_id: h.tenant.id })]).toEqual([table, 0]);
     expect(await h.db.kysely.selectFrom('tenants').select('status').executeTakeFirstOrThrow()).toEqual({ status: 'purged' });
     // The next daily purge finds nothing left under the purged tenant.
@@ -164,7 +164,7 @@ describe('a sync fenced against purges and lost leases (real simulator, real SQL
     expect(a.activeCount()).toBe(0);
     expect(h.logs.filter((l) => l.message === 'sync finished')).toHaveLength(1);
     expect(messages('Job run succeeded').map((l) => l.meta.attempt)).toEqual([2]);
-    expect(messages('Job run stopped after its lease was lost; nothing recorded')[0]?.meta).toMatchObject({ attempt: 1, errorClass: 'LeaseLostError' });
+    expect(messages('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded')[0]?.meta).toMatchObject({ attempt: 1, errorClass: 'LeaseLostError' });
     expect(await control.get(run.id)).toMatchObject({ state: 'succeeded', attempts: 2, lease_owner: null });
     expect(await count('work_entries', { tenant_id: h.tenant.id })).toBe(entries);
     await a.stop(0);

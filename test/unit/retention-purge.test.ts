@@ -173,6 +173,17 @@ describe('retention purge', () => {
     expect((await db.kysely.selectFrom('purge_records').select('state').executeTakeFirstOrThrow()).state).toBe('completed');
   });
 
+  it('stops at the next batch once the purge job loses its lease, and the next run finishes it', async () => {
+    clock.set(new Date('2027-03-01T12:00:00.000Z'));
+    const lease = new AbortController();
+    const lost = service({ afterBatch: () => void lease.abort(new Error('Lease lost')) });
+    await expect(lost.purgeDue({ signal: lease.signal })).rejects.toThrow('Lease lost');
+    const [record] = await db.kysely.selectFrom('purge_records').selectAll().execute();
+    expect(record).toMatchObject({ state: 'running', counts_json: '{"work_entries":3}' });
+    expect((await service().purgeDue()).resumed).toBe(1);
+    expect(Object.values(await countRows(db, 'ended')).every((n) => n === 0)).toBe(true);
+  });
+
   it('stays unfinished while a writer keeps adding rows, and the next run finishes it', async () => {
     clock.set(new Date('2027-03-01T12:00:00.000Z'));
     let late = 0;

@@ -127,7 +127,7 @@ describe('job worker under the drills’ faults', () => {
       expect(effects.rows).toEqual([{ attempt: 2 }]);
       expect(messages('Job run succeeded')).toHaveLength(1);
       expect(messages('Job run succeeded')[0]!.meta).toMatchObject({ attempt: 2 });
-      expect(messages('Job run stopped after its lease was lost; nothing recorded')[0]!.meta).toMatchObject({ attempt: 1, errorClass: 'LeaseLostError' });
+      expect(messages('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded')[0]!.meta).toMatchObject({ attempt: 1, errorClass: 'LeaseLostError' });
       expect((await rows())[0]).toMatchObject({ state: 'succeeded', attempts: 2, lease_owner: null });
       await a.stop(0);
     });
@@ -160,7 +160,7 @@ describe('job worker under the drills’ faults', () => {
       await until(() => a.activeCount() === 0);
       expect(reason).toBeInstanceOf(LeaseLostError);
       expect(messages('Job run succeeded').map((l) => l.meta.attempt)).toEqual([2]);
-      expect(messages('Job run finished after its lease was lost; another worker owns it, nothing recorded').map((l) => l.meta.attempt)).toEqual([1]);
+      expect(messages('Job run finished, but the run is no longer ours (lease lost or record purged); nothing recorded').map((l) => l.meta.attempt)).toEqual([1]);
       await a.stop(0);
     });
   });
