@@ -32,9 +32,11 @@ export interface SyncHarness {
 }
 
 /** A real simulator on loopback, a real SQLCipher file and the real client and sync service. */
-export async function createSyncHarness(opts: { employees?: number; months?: number; faults?: FaultOptions; seed?: number } = {}): Promise<SyncHarness> {
+export async function createSyncHarness(
+  opts: { employees?: number; months?: number; faults?: FaultOptions; seed?: number; nulls?: boolean; flextimeAddon?: boolean } = {},
+): Promise<SyncHarness> {
   const company = generateCompany({ seed: opts.seed ?? 7, employees: opts.employees ?? 12, months: opts.months ?? 4, endDate: SIM_END });
-  const sim = await startSimulator({ company, clientId: 'client-1', clientSecret: 'sim-secret-value-1', faults: opts.faults });
+  const sim = await startSimulator({ company, clientId: 'client-1', clientSecret: 'sim-secret-value-1', faults: opts.faults, nulls: opts.nulls, flextimeAddon: opts.flextimeAddon });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-sync-'));
   const dbFile = path.join(dir, 'test.db');
   const db = openSqlite({ file: dbFile, key: 'sync-test-key-sync-test-key-000000', keySetting: 'DB_KEY' });
