@@ -44,7 +44,7 @@ async function prepare(env: Record<string, string>, employees: number): Promise<
       if (done?.state !== 'succeeded') throw new Error(`setup ${job} run ended ${done?.state ?? 'missing'}: ${done?.error_message ?? ''}`);
     }
     const username = 'bench-ops';
-    const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope }).createStaffUser(username);
+    const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords }).createStaffUser(username);
     const { key } = await createApiKeyService({ db: rt.db, clock: rt.clock }).create(tenant.id, created.userId);
     return { tenantId: tenant.id, staff: { username, password: created.initialPassword, totpSecret: created.enrolment.secret }, apiKey: key };
   } finally {

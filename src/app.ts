@@ -8,6 +8,7 @@ import { createCsrf } from './auth/csrf';
 import { createInviteService } from './auth/invites';
 import { authenticate, cookieNames, requireCsrf } from './auth/middleware';
 import { createSessionStore } from './auth/sessions';
+import type { PasswordHasher } from './auth/passwords';
 import { createUsersService, type SecretCipher } from './auth/users.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
@@ -45,6 +46,8 @@ export interface AppDeps {
   audit: AuditLog;
   /** Encrypts TOTP secrets at rest (the envelope, under the 'system' context). */
   cipher: SecretCipher;
+  /** Strong in production; tests pass a cheap cost. */
+  passwords: PasswordHasher;
   ssrf: { checkUrl(url: string): Promise<void> };
   erp: Pick<ErpRegistry, 'defaultKind' | 'get'>;
   verifyConnection: VerifyConnection;
@@ -78,7 +81,7 @@ export function createApp(deps: AppDeps): Express {
   const names = cookieNames(config.isProduction);
   const csrf = createCsrf({ secret: deps.csrfSecret });
   const sessions = createSessionStore({ db, clock, timeouts: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS } });
-  const users = createUsersService({ db, clock, cipher: deps.cipher });
+  const users = createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords });
   const invites = createInviteService({ db, clock });
   const apiKeys = createApiKeyService({ db, clock });
   const tenants = createTenantsService({ db, clock, erp: deps.erp });

@@ -82,7 +82,7 @@ async function main(argv: string[]): Promise<void> {
       if (!username) throw new ConfigError(['create-staff: --username is required']);
       const { createUsersService } = await import('./auth/users.service');
       return withRuntime(config, async (rt) => {
-        const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope }).createStaffUser(username);
+        const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords }).createStaffUser(username);
         await rt.audit.record({ actor: { type: 'system', id: null }, tenantId: null, action: 'staff.created', object: { type: 'user', id: created.userId } });
         console.log(`Staff account created. Shown once — store them now:`);
         console.log(`  initial password: ${created.initialPassword}`);

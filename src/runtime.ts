@@ -6,6 +6,7 @@ import { createKeyVaultSecretStore } from '../integrations/keyvault/keyvault-sec
 import type { ErpClient } from '../integrations/erp/erp-client';
 import { erpAdapters } from '../integrations/erp-adapters';
 import { createErpRegistry, type ErpRegistry } from '../integrations/erp/registry';
+import { createPasswordHasher, type PasswordHasher } from './auth/passwords';
 import { systemClock, type Clock } from './clock';
 import type { Config } from './config';
 import { createKyselyDataKeyRepo } from './crypto/data-key-repo';
@@ -52,6 +53,7 @@ export interface Runtime {
   db: Db;
   envelope: Envelope;
   ssrf: SsrfGuard;
+  passwords: PasswordHasher;
   erp: ErpRegistry;
   tenants: TenantsService;
   sync: SyncService;
@@ -192,6 +194,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     db,
     envelope,
     ssrf,
+    passwords: createPasswordHasher(),
     erp,
     tenants,
     sync,

@@ -7,21 +7,45 @@ const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptO
     scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))),
   );
 
-/** OWASP's scrypt floor; maxmem must exceed 128 * N * r bytes or node refuses. */
-const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
+/** OWASP's scrypt floor for N; maxmem must exceed 128 * N * r bytes or node refuses. */
+export const STRONG_SCRYPT_COST = 2 ** 15;
+const R = 8;
+const P = 1;
 const KEY_LENGTH = 32;
 const MAX_MEM = 64 * 1024 * 1024;
 
 export const MIN_PASSWORD_LENGTH = 12;
 
-/** Self-describing hash so the parameters can be raised later without breaking stored hashes. */
-export async function hashPassword(password: string): Promise<string> {
-  const salt = randomBytes(16);
-  const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { ...PARAMS, maxmem: MAX_MEM });
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+export interface PasswordHasher {
+  /** Self-describing hash, so the cost can be raised later without breaking stored hashes. */
+  hash(password: string): Promise<string>;
+  /** Reads the cost from the stored hash, so hashes made at another cost still verify. */
+  verify(password: string, stored: string): Promise<boolean>;
+  /** A hash of a random password at this hasher's cost: verifying against it takes as long as a real one. */
+  dummyHash(): Promise<string>;
 }
 
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+/** Production uses the strong default; tests pass a small power of two so signing in costs nothing. */
+export function createPasswordHasher(options: { cost: number } = { cost: STRONG_SCRYPT_COST }): PasswordHasher {
+  const { cost } = options;
+  if (!Number.isInteger(Math.log2(cost)) || cost < 2) throw new Error('The scrypt cost must be a power of two');
+  async function hash(password: string): Promise<string> {
+    const salt = randomBytes(16);
+    const key = await scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, { N: cost, r: R, p: P, maxmem: MAX_MEM });
+    return ['scrypt', cost, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  }
+  let dummy: Promise<string> | undefined;
+  return {
+    hash,
+    verify: verifyPassword,
+    dummyHash() {
+      dummy ??= hash(randomBytes(16).toString('hex'));
+      return dummy;
+    },
+  };
+}
+
+async function verifyPassword(password: string, stored: string): Promise<boolean> {
   const parts = stored.split('$');
   if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
   const [, n, r, p, saltText, keyText] = parts as [string, string, string, string, string, string];
@@ -33,13 +57,6 @@ export async function verifyPassword(password: string, stored: string): Promise<
     maxmem: MAX_MEM,
   });
   return actual.length === expected.length && timingSafeEqual(actual, expected);
-}
-
-/** A hash of a random password: verifying against it costs the same time as a real user's hash. */
-let dummyHash: Promise<string> | undefined;
-export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
-  return dummyHash;
 }
 
 /** Throws ValidationError listing every rule the new password breaks. */

@@ -3,7 +3,7 @@ import type { CipherContext } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { ConflictError, ValidationError } from '../errors';
 import { newId } from '../util/ids';
-import { checkPasswordPolicy, dummyPasswordHash, hashPassword, verifyPassword } from './passwords';
+import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { randomToken } from './tokens';
 import { newTotpEnrolment, totpStep, type TotpEnrolment } from './totp';
 
@@ -59,8 +59,8 @@ const totpContext = (userId: string): CipherContext => ({
   rowId: userId,
 });
 
-export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretCipher }): UsersService {
-  const { db, clock, cipher } = deps;
+export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretCipher; passwords: PasswordHasher }): UsersService {
+  const { db, clock, cipher, passwords } = deps;
   const nowIso = (): string => clock.now().toISOString();
 
   function checkUsername(username: string): void {
@@ -148,7 +148,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const enrolment = newTotpEnrolment(username);
       const totpEnc = await cipher.encrypt(totpContext(userId), enrolment.secret);
       const initialPassword = randomToken(15);
-      await insertUser({ id: userId, role: 'staff', tenantId: null, username, passwordHash: await hashPassword(initialPassword), totpEnc });
+      await insertUser({ id: userId, role: 'staff', tenantId: null, username, passwordHash: await passwords.hash(initialPassword), totpEnc });
       return { userId, enrolment, initialPassword };
     },
 
@@ -156,7 +156,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       checkUsername(username);
       checkPasswordPolicy(password, { username });
       const userId = newId();
-      await insertUser({ id: userId, role: 'admin', tenantId, username, passwordHash: await hashPassword(password), totpEnc: null });
+      await insertUser({ id: userId, role: 'admin', tenantId, username, passwordHash: await passwords.hash(password), totpEnc: null });
       return { userId };
     },
 
@@ -164,11 +164,11 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const user = await loadActive({ username: username.trim().toLowerCase() });
       if (!user) {
         // Same scrypt cost for unknown users, so timing does not reveal which names exist.
-        await verifyPassword(password, await dummyPasswordHash());
+        await passwords.verify(password, await passwords.dummyHash());
         return { ok: false, reason: 'invalid' };
       }
       if (user.locked_until && user.locked_until > nowIso()) return { ok: false, reason: 'locked', lockedUntil: user.locked_until };
-      const passwordOk = user.password_hash !== null && (await verifyPassword(password, user.password_hash));
+      const passwordOk = user.password_hash !== null && (await passwords.verify(password, user.password_hash));
       if (!passwordOk) return recordFailure(user.id, user.failed_logins);
       const needsTotp = user.role === 'staff' || user.mfa_enabled === 1;
       if (!needsTotp) await db.kysely.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
@@ -188,7 +188,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const user = await loadActive({ id: userId });
       if (!user) throw new ValidationError('Unknown user');
       checkPasswordPolicy(password, { username: user.username });
-      await db.kysely.updateTable('users').set({ password_hash: await hashPassword(password) }).where('id', '=', userId).execute();
+      await db.kysely.updateTable('users').set({ password_hash: await passwords.hash(password) }).where('id', '=', userId).execute();
     },
 
     async totpEnabled(userId) {
@@ -219,7 +219,7 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off');
       const locked = lockedResult(user);
       if (locked) return locked;
-      const passwordOk = user.password_hash !== null && (await verifyPassword(password, user.password_hash));
+      const passwordOk = user.password_hash !== null && (await passwords.verify(password, user.password_hash));
       if (!passwordOk || !(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
       await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, totp_last_step: null, failed_logins: 0 }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: false };

@@ -14,7 +14,7 @@ export interface DemoAccount {
  * but by the caller, and only for this local demo.
  */
 export async function demoAccounts(rt: Runtime, tenantId: string): Promise<{ staff: DemoAccount; admin: DemoAccount }> {
-  const users = createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope });
+  const users = createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords });
   const existing = async (username: string) =>
     rt.db.kysely.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
 

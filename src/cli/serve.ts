@@ -22,6 +22,7 @@ export async function serve(rt: Runtime, workerId: string): Promise<{ server: Se
     secrets: rt.secrets,
     audit: rt.audit,
     cipher: rt.envelope,
+    passwords: rt.passwords,
     ssrf: rt.ssrf,
     erp: rt.erp,
     verifyConnection: createErpVerifierPort(rt),

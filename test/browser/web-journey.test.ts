@@ -11,7 +11,7 @@ import { erpAdapters } from '../../integrations/erp-adapters';
 import { createErpRegistry } from '../../integrations/erp/registry';
 import { launchChromium } from '../fakes/chromium';
 import { createMemoryLogger } from '../fakes/memory-logger';
-import { createTestSsrfGuard, plainCipher, startTestServer, type TestServer } from '../fakes/web-app';
+import { createTestSsrfGuard, plainCipher, startTestServer, testPasswords, type TestServer } from '../fakes/web-app';
 import { createRealPipelinePorts } from '../fakes/web-pipeline';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'web');
@@ -57,7 +57,7 @@ async function newPage(): Promise<Page> {
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
 
 test('staff creates a tenant and invites an admin; the admin connects the ERP, syncs and previews an email', async () => {
-  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher });
+  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher, passwords: testPasswords });
   const { enrolment, initialPassword } = await users.createStaffUser('ops-browser');
 
   const staff = await newPage();

@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { createApp } from '../../src/app';
+import { createPasswordHasher } from '../../src/auth/passwords';
 import type { SecretCipher } from '../../src/auth/users.service';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
@@ -34,6 +35,9 @@ export const plainCipher: SecretCipher = {
     return Buffer.from(body ?? '', 'base64').toString();
   },
 };
+
+/** Scrypt at a token cost: the web suites sign in often and test authorisation, not key stretching. */
+export const testPasswords = createPasswordHasher({ cost: 16 });
 
 export interface TestServer {
   url: string;
@@ -95,6 +99,7 @@ export async function startTestServer(
     secrets,
     audit,
     cipher: plainCipher,
+    passwords: testPasswords,
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
     sendgridEvents: sendgridEventsRoutes({ publicKey: options.sendgridPublicKey, events: createProviderEvents({ db, clock, logger }), logger }),
     ssrf,

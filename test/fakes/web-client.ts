@@ -3,7 +3,7 @@ import { totpCode } from '../../src/auth/totp';
 import { createInviteService } from '../../src/auth/invites';
 import { systemClock } from '../../src/clock';
 import type { TestServer } from './web-app';
-import { plainCipher } from './web-app';
+import { plainCipher, testPasswords } from './web-app';
 
 /** fetch with a cookie jar and the CSRF token handling a browser form would do. */
 export function createWebClient(server: Pick<TestServer, 'url'>) {
@@ -60,7 +60,7 @@ export type WebClient = ReturnType<typeof createWebClient>;
 
 /** A staff user made as the CLI would, then signed in with password + TOTP over HTTP. */
 export async function signInStaff(server: TestServer, username = 'ops-one'): Promise<WebClient & { userId: string }> {
-  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher });
+  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher, passwords: testPasswords });
   const { userId, enrolment, initialPassword } = await users.createStaffUser(username);
   const client = createWebClient(server);
   await client.post('/login', { username, password: initialPassword });

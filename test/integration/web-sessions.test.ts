@@ -1,6 +1,6 @@
 import { createUsersService, LOCKOUT } from '../../src/auth/users.service';
 import { sha256 } from '../../src/auth/tokens';
-import { startTestServer, plainCipher, type TestServer } from '../fakes/web-app';
+import { startTestServer, plainCipher, testPasswords, type TestServer } from '../fakes/web-app';
 import { createTenant, createWebClient, signInAdmin, signInStaff } from '../fakes/web-client';
 
 let server: TestServer;
@@ -32,7 +32,7 @@ test('the session ID changes at login and after the TOTP step; logout ends it', 
   const signedIn = staff.jar.get('sid');
   expect((await staff.get('/staff/tenants')).status).toBe(200);
   // A planted (pre-login) session is replaced, not reused.
-  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher });
+  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher, passwords: testPasswords });
   await users.createAdminUser({ tenantId: await createTenant(server, 'Rot'), username: 'rot-admin', password: 'Quiet-Harbour-Lantern-42' });
   const client = createWebClient(server);
   await client.post('/login', { username: 'rot-admin', password: 'Quiet-Harbour-Lantern-42' });
@@ -92,7 +92,7 @@ test(`after ${LOCKOUT.maxFailures} wrong passwords the account is locked with a 
 });
 
 test('a staff member without the TOTP code is not signed in', async () => {
-  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher });
+  const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher, passwords: testPasswords });
   const { initialPassword } = await users.createStaffUser('half-way');
   const client = createWebClient(server);
   const res = await client.post('/login', { username: 'half-way', password: initialPassword });
