@@ -42,11 +42,6 @@ export class ConflictError extends AppError {
   override readonly code = 'conflict';
 }
 
-export class RateLimitedError extends AppError {
-  override readonly status = 429;
-  override readonly code = 'rate_limited';
-}
-
 /** An outside system (ERP, email provider, key vault) failed or answered something we cannot use. */
 export class UpstreamError extends AppError {
   override readonly status = 502;

@@ -84,12 +84,6 @@ export function sessionUser(req: Request) {
   return req.auth?.kind === 'session' ? req.auth.session.user : undefined;
 }
 
-/** 401 for the API, redirect to /login for pages (done by the error handler from UnauthorizedError). */
-export function requireSignedIn(req: Request, _res: Response, next: NextFunction): void {
-  if (!sessionUser(req)) return next(new UnauthorizedError('Sign in to continue'));
-  next();
-}
-
 export function requireStaff(req: Request, _res: Response, next: NextFunction): void {
   const user = sessionUser(req);
   if (!user) return next(new UnauthorizedError('Sign in to continue'));

@@ -3,7 +3,7 @@
  * strings ('2026-11-26T07:00:00.000Z') in both SQLite and SQL Server, so they compare and sort the
  * same way; booleans are 0/1 integers. People are known by ERP technical ID only.
  */
-import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 export type Flag = 0 | 1;
 
@@ -301,8 +301,6 @@ export interface Database {
 }
 
 export type Tenant = Selectable<TenantsTable>;
-export type NewTenant = Insertable<TenantsTable>;
-export type TenantUpdate = Updateable<TenantsTable>;
 export type Person = Selectable<PeopleTable>;
 export type JobRun = Selectable<JobRunsTable>;
 export type Delivery = Selectable<DeliveriesTable>;

@@ -257,5 +257,3 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
       run(await start(tenantId, 'person', personId, reason), signal),
   };
 }
-
-export type PurgeRunner = ReturnType<typeof createPurgeRunner>;
