@@ -1,6 +1,7 @@
 import { DateTime } from 'luxon';
 import { generateCompany, runSimulatorCli, startSimulator, type Simulator } from '../../integrations/erp-simulator';
 import { openSession, type SimSession } from '../contract/sim-session';
+import { waitUntil } from '../fakes/wait-until';
 
 const CREDENTIALS = { clientId: 'mutate-client', clientSecret: 'mutate-secret-not-real' };
 type Row = Record<string, unknown>;
@@ -89,7 +90,7 @@ describe('simulate command', () => {
     let stop: () => void = () => undefined;
     const stopped = new Promise<void>((resolve) => (stop = resolve));
     const running = runSimulatorCli(['--employees', '5', '--months', '2', '--end-date', '2024-12-31', '--flextime'], { write: (t) => lines.push(t), stopSignal: stopped });
-    while (lines.length === 0) await new Promise((r) => setImmediate(r));
+    await waitUntil(() => lines.length > 0, 'the simulator has printed its address');
     const output = lines.join('');
     const url = /listening at (\S+)/.exec(output)?.[1] ?? '';
     const secret = /client_secret: (\S+)/.exec(output)?.[1] ?? '';

@@ -7,6 +7,7 @@ import { dailySlot } from '../../src/scheduler/slots';
 import { createWorker, onShutdown, type WorkerOptions } from '../../src/scheduler/worker';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createTestDb } from '../fakes/test-db';
+import { waitUntil } from '../fakes/wait-until';
 
 const T0 = new Date('2026-11-30T02:30:00.000Z');
 const LEASE = 60_000;
@@ -148,9 +149,7 @@ describe('job worker', () => {
       job('insights', async () => undefined),
     ]);
     const running = w.runOnce();
-    while (w.activeCount() < 1 || (await rows()).some((r) => r.job === 'insights' && r.state !== 'succeeded')) {
-      await new Promise((r) => setImmediate(r));
-    }
+    await waitUntil(async () => w.activeCount() >= 1 && (await rows()).every((r) => r.job !== 'insights' || r.state === 'succeeded'), 'the slow run is active and the quick one done');
     expect(await w.stop(20)).toEqual({ released: 1 });
     expect(aborted).toBe(true);
     const sync = (await rows()).find((r) => r.job === 'sync');
@@ -167,7 +166,7 @@ describe('job worker', () => {
     const w = worker([job('sync', async (_d, ctx) => void done.push(ctx.tenantId ?? '-'))]);
     w.start();
     await createJobRunRepo(db).enqueue('sync', 't9', 's', T0, T0);
-    while (done.length === 0) await new Promise((r) => setTimeout(r, 5));
+    await waitUntil(() => done.length > 0, 'the polled run has finished');
     await w.stop(1000);
     expect(done).toEqual(['t9']);
   });
@@ -183,10 +182,10 @@ describe('job worker', () => {
         job('sync', async (_d, ctx) => {
           clock.advance(10);
           const extended = new Date(clock.now().getTime() + lease).toISOString();
-          while ((await leaseOf()) !== extended) await new Promise((r) => setTimeout(r, 2));
+          await waitUntil(async () => (await leaseOf()) === extended, 'a heartbeat has extended the lease');
           // Someone else takes the run over (as if our lease had expired unnoticed).
           await db.kysely.updateTable('job_runs').set({ lease_owner: 'other' }).execute();
-          while (!ctx.signal.aborted) await new Promise((r) => setTimeout(r, 2));
+          await waitUntil(() => ctx.signal.aborted, 'the lost lease has aborted the run');
           sawAbort = true;
         }),
       ],
