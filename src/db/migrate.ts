@@ -4,6 +4,7 @@ import { initialMigration } from './migrations/001-initial';
 import { totpLastStepMigration } from './migrations/002-totp-last-step';
 import { emailSuppressionsMigration } from './migrations/004-email-suppressions';
 import { calendarAndFlexMigration } from './migrations/005-calendar-and-flex';
+import { dropAbsencesMigration } from './migrations/006-drop-absences';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -12,6 +13,7 @@ function migrations(db: Db): Record<string, Migration> {
     '002-totp-last-step': totpLastStepMigration,
     '004-email-suppressions': emailSuppressionsMigration(db.dialect),
     '005-calendar-and-flex': calendarAndFlexMigration(db.dialect),
+    '006-drop-absences': dropAbsencesMigration(),
   };
 }
 

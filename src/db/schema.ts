@@ -73,15 +73,6 @@ export interface WorkEntriesTable {
 }
 
 /** One row per ERP absence; which days and how long is sensitive, so it is envelope-encrypted. */
-export interface AbsencesTable {
-  tenant_id: string;
-  erp_absence_id: string;
-  erp_person_id: string;
-  /** Encrypted JSON: { days: [{ date, minutes }] }. */
-  payload_enc: string;
-  updated_at: string;
-}
-
 export interface DailyFactsTable {
   tenant_id: string;
   erp_person_id: string;
@@ -281,7 +272,6 @@ export interface Database {
   people: PeopleTable;
   work_contracts: WorkContractsTable;
   work_entries: WorkEntriesTable;
-  absences: AbsencesTable;
   daily_facts: DailyFactsTable;
   projects: ProjectsTable;
   sync_state: SyncStateTable;

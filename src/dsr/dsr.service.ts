@@ -1,18 +1,11 @@
 import type { AuditActor, AuditLog } from '../audit/audit.service';
 import type { Clock } from '../clock';
-import type { CipherContext, Envelope } from '../crypto/envelope';
+import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { NotFoundError } from '../errors';
 import { subjectDigest } from '../retention/purge-runner';
 import { absenceCipherContext } from '../sync/absence-sync';
 import type { RetentionService } from '../retention/retention.service';
-
-export const absenceCipher = (tenantId: string, absenceId: string): CipherContext => ({
-  tenantId,
-  table: 'absences',
-  column: 'payload_enc',
-  rowId: absenceId,
-});
 
 /** Audit action names for data subject requests; the audit log and its readers depend on these. */
 export const DSR_AUDIT_ACTIONS = {
@@ -47,7 +40,6 @@ export interface PersonExport {
   workContracts: Record<string, unknown>[];
   dailyFacts: Record<string, unknown>[];
   workEntries: Record<string, unknown>[];
-  absences: Record<string, unknown>[];
   insights: Record<string, unknown>[];
   deliveries: Record<string, unknown>[];
   emailPreferences: Record<string, unknown> | null;
@@ -95,13 +87,6 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
           absence_minutes: f.absence_minutes_enc === null ? null : await envelope.decryptNumber(absenceCipherContext(tenantId, personId, f.date), f.absence_minutes_enc),
         })),
       );
-      const absenceRows = await k.selectFrom('absences').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).execute();
-      const absences = await Promise.all(
-        absenceRows.map(async (a) => ({
-          ...withoutKeys(a, ['tenant_id', 'erp_person_id', 'payload_enc']),
-          payload: JSON.parse(await envelope.decrypt(absenceCipher(tenantId, a.erp_absence_id), a.payload_enc)) as unknown,
-        })),
-      );
       const contracts = await k.selectFrom('work_contracts').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('start_date').execute();
       const entries = await k.selectFrom('work_entries').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('date').execute();
       const deliveries = await k.selectFrom('deliveries').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).orderBy('created_at').execute();
@@ -119,7 +104,6 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
         workContracts: contracts.map(strip),
         dailyFacts,
         workEntries: entries.map(strip),
-        absences,
         insights: insights.map((i) => ({ ...withoutKeys(i, ['tenant_id', 'recipient_id', 'values_json']), values: JSON.parse(i.values_json) as unknown })),
         deliveries: deliveries.map(strip),
         emailPreferences: prefs ? strip(prefs) : null,
@@ -131,7 +115,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
         tenantId,
         action: DSR_AUDIT_ACTIONS.export,
         object: { type: 'person', id: personId },
-        details: { dailyFacts: dailyFacts.length, absences: absences.length, insights: insights.length },
+        details: { dailyFacts: dailyFacts.length, insights: insights.length },
       });
       return result;
     },

@@ -85,7 +85,6 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
   const byTenant = sql`tenant_id = ${tenantId}`;
   return [
     ['work_entries', byTenant],
-    ['absences', byTenant],
     ['daily_facts', byTenant],
     ['work_contracts', byTenant],
     ['insights', byTenant],
@@ -110,7 +109,6 @@ function personPlan(tenantId: string, personId: string): [TableName, RawBuilder<
   const byPerson = sql`tenant_id = ${tenantId} and erp_person_id = ${personId}`;
   return [
     ['work_entries', byPerson],
-    ['absences', byPerson],
     ['daily_facts', byPerson],
     ['work_contracts', byPerson],
     ['insights', sql`tenant_id = ${tenantId} and recipient_id = ${personId}`],

@@ -75,7 +75,6 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
       ['daily_facts', sql`date < ${factsFrom}`],
       ['work_entries', sql`date < ${factsFrom}`],
       // Absence dates are encrypted; an absence the sync has not seen for the whole window is old.
-      ['absences', sql`updated_at < ${before(config.factsMonths)}`],
       ['insights', sql`created_at < ${before(config.insightsMonths)}`],
       ['deliveries', sql`created_at < ${before(config.deliveriesMonths)}`],
       ['job_runs', sql`state in (${sql.join(FINISHED_STATES)}) and finished_at < ${jobRunsCutoff}`],

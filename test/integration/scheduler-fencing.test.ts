@@ -19,7 +19,7 @@ import { createSyncHarness, type SyncHarness } from '../fakes/sync-harness';
 
 const LEASE = 60_000;
 const RETENTION = { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 };
-const TENANT_TABLES: (keyof Database & string)[] = ['people', 'work_contracts', 'work_entries', 'absences', 'daily_facts', 'projects', 'sync_state', 'tenant_keys', 'job_runs'];
+const TENANT_TABLES: (keyof Database & string)[] = ['people', 'work_contracts', 'work_entries', 'daily_facts', 'projects', 'sync_state', 'tenant_keys', 'job_runs'];
 const PERSON_TABLES = ['people', 'work_contracts', 'work_entries', 'daily_facts'] as const;
 
 /** A client whose work-hour reads stop after their first page until `hook` resolves: the drill's moment. */

@@ -4,7 +4,7 @@ import { createKyselyDataKeyRepo } from '../../src/crypto/data-key-repo';
 import { createEnvelope, type Envelope } from '../../src/crypto/envelope';
 import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
-import { absenceCipher, createDsrService, DSR_AUDIT_ACTIONS, type DsrService } from '../../src/dsr/dsr.service';
+import { createDsrService, DSR_AUDIT_ACTIONS, type DsrService } from '../../src/dsr/dsr.service';
 import type { DsrPort } from '../../src/web/ports';
 import { absenceCipherContext as dailyFactCipher } from '../../src/sync/absence-sync';
 import { NotFoundError } from '../../src/errors';
@@ -29,7 +29,6 @@ async function seed(db: Db, envelope: Envelope, tenantId: string, personId: stri
     { tenant_id: tenantId, erp_person_id: personId, date: '2026-05-05', recorded_minutes: 450, billable_minutes: 400, expected_minutes: 450, absence_minutes_enc: null, entry_count: 3, updated_at: TS },
   ]).execute();
   await k.insertInto('work_entries').values({ tenant_id: tenantId, erp_entry_id: `e-${personId}`, erp_person_id: personId, erp_project_id: 'pr1', date: '2026-05-04', minutes: 210, billable: 1, updated_at: TS }).execute();
-  await k.insertInto('absences').values({ tenant_id: tenantId, erp_absence_id: `a-${personId}`, erp_person_id: personId, payload_enc: await envelope.encrypt(absenceCipher(tenantId, `a-${personId}`), '{"days":[{"date":"2026-05-04","minutes":240}]}'), updated_at: TS }).execute();
   await k.insertInto('insights').values({ id: `i-${tenantId}-${personId}`, tenant_id: tenantId, recipient_id: personId, period: '2026-W19', kind: 'missing-hours', subject_id: '-', severity: 'warn', values_json: '{"missingMinutes":240}', created_at: TS }).execute();
   await k.insertInto('deliveries').values({ id: `d-${tenantId}-${personId}`, tenant_id: tenantId, erp_person_id: personId, period: '2026-W19', kind: 'digest', state: 'sent', attempts: 1, provider_message_id: 'm1', reason: null, created_at: TS, updated_at: TS, sent_at: TS }).execute();
   await k.insertInto('email_preferences').values({ tenant_id: tenantId, erp_person_id: personId, frequency: 'weekly', language: 'sv', updated_at: TS }).execute();
@@ -65,7 +64,6 @@ describe('data subject requests', () => {
       expect.objectContaining({ date: '2026-05-04', recorded_minutes: 210, absence_minutes: 240 }),
       expect.objectContaining({ date: '2026-05-05', absence_minutes: null }),
     ]);
-    expect(out.absences).toEqual([expect.objectContaining({ erp_absence_id: 'a-p1', payload: { days: [{ date: '2026-05-04', minutes: 240 }] } })]);
     expect(out.insights).toEqual([expect.objectContaining({ kind: 'missing-hours', values: { missingMinutes: 240 } })]);
     expect(out.workContracts).toHaveLength(1);
     expect(out.workEntries).toHaveLength(1);
@@ -74,7 +72,7 @@ describe('data subject requests', () => {
     expect(out.managedProjects).toEqual([expect.objectContaining({ erp_project_id: 'pr1' })]);
     expect(JSON.stringify(out)).not.toMatch(/_enc|v1\.\d+\./);
     expect(await audit()).toEqual([
-      expect.objectContaining({ action: DSR_AUDIT_ACTIONS.export, tenant_id: 't1', object_id: 'p1', actor_type: 'admin', actor_id: 'u-1', ip: ADMIN.ip, request_id: ADMIN.requestId, details_json: '{"dailyFacts":2,"absences":1,"insights":1}' }),
+      expect.objectContaining({ action: DSR_AUDIT_ACTIONS.export, tenant_id: 't1', object_id: 'p1', actor_type: 'admin', actor_id: 'u-1', ip: ADMIN.ip, request_id: ADMIN.requestId, details_json: '{"dailyFacts":2,"insights":1}' }),
     ]);
   });
 
@@ -87,7 +85,7 @@ describe('data subject requests', () => {
 
   it('erases a person through the purge path and audits it by digest', async () => {
     const result = await asPort(dsr).erasePerson('t1', 'p1', ADMIN);
-    expect(result.counts).toMatchObject({ people: 1, daily_facts: 2, work_entries: 1, absences: 1, insights: 1, deliveries: 1, email_preferences: 1, work_contracts: 1 });
+    expect(result.counts).toMatchObject({ people: 1, daily_facts: 2, work_entries: 1, insights: 1, deliveries: 1, email_preferences: 1, work_contracts: 1 });
     await expect(dsr.exportPerson('t1', 'p1', ADMIN)).rejects.toBeInstanceOf(NotFoundError);
     expect((await dsr.exportPerson('t1', 'p2', ADMIN)).dailyFacts).toHaveLength(2);
     const record = await db.kysely.selectFrom('purge_records').selectAll().executeTakeFirstOrThrow();

@@ -14,7 +14,7 @@ import { createTestDb } from '../fakes/test-db';
 const CONFIG = { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 };
 const TS = '2026-06-01T00:00:00.000Z';
 const PER_TENANT_TABLES: (keyof Database)[] = [
-  'people', 'work_contracts', 'work_entries', 'absences', 'daily_facts', 'projects', 'sync_state', 'insights',
+  'people', 'work_contracts', 'work_entries', 'daily_facts', 'projects', 'sync_state', 'insights',
   'deliveries', 'email_preferences', 'job_runs', 'users', 'api_keys', 'invites', 'audit_events', 'tenant_keys',
   'tenant_calendars', 'flex_balances',
 ];
@@ -33,7 +33,6 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
     await k.insertInto('flex_balances').values({ tenant_id: id, erp_person_id: p, as_of: '2026-05-31', balance_minutes: 90, updated_at: TS }).execute();
     await k.insertInto('insights').values({ id: `i-${id}-${p}`, tenant_id: id, recipient_id: p, period: '2026-W22', kind: 'missing-hours', subject_id: '-', severity: 'info', values_json: '{"minutes":60}', created_at: TS }).execute();
     await k.insertInto('deliveries').values({ id: `d-${id}-${p}`, tenant_id: id, erp_person_id: p, period: '2026-W22', kind: 'digest', state: 'sent', attempts: 1, provider_message_id: null, reason: null, created_at: TS, updated_at: TS, sent_at: TS }).execute();
-    await k.insertInto('absences').values({ tenant_id: id, erp_absence_id: `a-${p}`, erp_person_id: p, payload_enc: await envelope.encrypt({ tenantId: id, table: 'absences', column: 'payload_enc', rowId: `a-${p}` }, '{"days":[]}'), updated_at: TS }).execute();
     for (let d = 1; d <= 5; d += 1) {
       const date = `2026-05-0${d}`;
       await k.insertInto('work_entries').values({ tenant_id: id, erp_entry_id: `e-${p}-${d}`, erp_person_id: p, erp_project_id: 'pr1', date, minutes: 450, billable: 1, updated_at: TS }).execute();
@@ -162,7 +161,7 @@ describe('retention purge', () => {
         if (table !== 'people' || wroteLate) return;
         wroteLate = true;
         await db.kysely.insertInto('work_entries').values({ tenant_id: 'ended', erp_entry_id: 'late', erp_person_id: 'p1', erp_project_id: 'pr1', date: '2026-05-06', minutes: 60, billable: 0, updated_at: TS }).execute();
-        await envelope.encrypt({ tenantId: 'ended', table: 'absences', column: 'payload_enc', rowId: 'late' }, '{}');
+        await envelope.encryptNumber({ tenantId: 'ended', table: 'daily_facts', column: 'absence_minutes_enc', rowId: 'p1|2026-05-06' }, 60);
       },
     });
     const summary = await racing.purgeDue();
@@ -241,7 +240,7 @@ describe('retention purge', () => {
     // Facts are kept 25 months: on 2028-06-03 those dated before 2026-05-03 go (2 days × 5 people).
     expect(counts).toEqual({ daily_facts: 10, work_entries: 10, insights: 5, deliveries: 5, job_runs: 2 });
     clock.set(new Date('2028-07-02T12:00:00.000Z'));
-    expect(await service().purgeRolling()).toEqual({ daily_facts: 15, work_entries: 15, absences: 5 });
+    expect(await service().purgeRolling()).toEqual({ daily_facts: 15, work_entries: 15 });
     const left = await db.kysely.selectFrom('job_runs').select('id').execute();
     expect(left).toEqual([{ id: 'old-running' }]);
     expect(await db.kysely.selectFrom('daily_facts').select('date').execute()).toEqual([{ date: '2028-06-30' }]);
