@@ -1,91 +1,203 @@
-import fs from 'node:fs';
-import { sql } from 'kysely';
-import type { Db } from '../src/db/db';
-import { readOutboxIndex } from '../src/email/file-outbox';
+/**
+ * The drill's oracle: pure counts over what reached the outside world (messages at the receiving end,
+ * requests at the ERP, the workers' own reports) against what the simulator's ground truth expects.
+ * Nothing here reads our tables' idea of what happened, except what staff are shown.
+ */
 
-export interface DrillFindings {
-  runs_total: number;
-  runs_completed: number;
-  runs_dead: number;
-  runs_unfinished: number;
-  /** (job, tenant, slot) with more than one run row. */
-  run_duplicates: number;
-  /** (tenant, person, period, kind) with more than one .eml in the outbox. */
-  outbox_duplicates: number;
-  duplicates: number;
-  /** People with a 'sent' delivery. */
-  recipients: number;
-  /** .eml count per 'sent' delivery's (tenant, person, period, kind): must be exactly 1. */
-  emails_per_recipient_min: number | null;
-  emails_per_recipient_max: number | null;
-  unknown_deliveries: number;
-  /** 'unknown' deliveries whose message did reach the outbox before the kill (0 or 1 each, never more). */
-  unknown_with_email: number;
-  failed_deliveries: number;
-  /** .eml files whose delivery id is not in the deliveries table. */
-  orphan_emails: number;
-  /** .eml files of deliveries that are neither 'sent' nor 'unknown': a message the log says never left. */
-  unaccounted_emails: number;
-  /** .eml files missing from index.jsonl (a kill between the two writes). */
-  index_missing: number;
-  integrity: string;
-  /** Longest successful run per job, to judge whether the kills could land inside runs at all. */
-  run_ms_max: Record<string, number>;
+/** A person the ground truth says must get this period's digest, by the address the ERP serves. */
+export interface ExpectedRecipient {
+  tenant: string;
+  personId: string;
+  address: string;
 }
 
-/** Reads the database and the outbox after the drill and counts what must never happen. */
-export async function verifyDrill(db: Db, outboxDir: string): Promise<DrillFindings> {
-  const k = db.kysely;
-  const runs = await k.selectFrom('job_runs').select(['job', 'tenant_id', 'slot', 'state', 'duration_ms']).execute();
-  const runMsMax: Record<string, number> = {};
-  for (const r of runs) if (r.state === 'succeeded') runMsMax[r.job] = Math.max(runMsMax[r.job] ?? 0, r.duration_ms ?? 0);
-  const runKeys = new Map<string, number>();
-  for (const r of runs) runKeys.set(`${r.job}|${r.tenant_id}|${r.slot}`, (runKeys.get(`${r.job}|${r.tenant_id}|${r.slot}`) ?? 0) + 1);
-  const runDuplicates = [...runKeys.values()].filter((n) => n > 1).length;
+/** One message as the receiving end saw it (a captured SendGrid request, a parsed .eml). */
+export interface ReceivedMessage {
+  tenant: string;
+  address: string;
+}
 
-  const deliveries = await k.selectFrom('deliveries').select(['id', 'tenant_id', 'erp_person_id', 'period', 'kind', 'state']).execute();
-  const byId = new Map(deliveries.map((d) => [d.id, d]));
-  const keyOf = (d: { tenant_id: string; erp_person_id: string; period: string; kind: string }) => `${d.tenant_id}|${d.erp_person_id}|${d.period}|${d.kind}`;
+/** A delivery staff are shown as 'unknown': reported, so not silently lost. */
+export interface VisibleUnknown {
+  tenant: string;
+  personId: string;
+}
 
-  const emlFiles = fs.existsSync(outboxDir) ? fs.readdirSync(outboxDir).filter((f) => f.endsWith('.eml')) : [];
-  const emailsPerKey = new Map<string, number>();
-  let orphans = 0;
-  let unaccounted = 0;
-  for (const file of emlFiles) {
-    const delivery = byId.get(file.slice(0, -'.eml'.length));
-    if (!delivery) {
-      orphans += 1;
-      continue;
-    }
-    if (delivery.state !== 'sent' && delivery.state !== 'unknown') unaccounted += 1;
-    emailsPerKey.set(keyOf(delivery), (emailsPerKey.get(keyOf(delivery)) ?? 0) + 1);
-  }
-  const indexed = new Set((await readOutboxIndex(outboxDir)).map((e) => e.file));
-  const outboxDuplicates = [...emailsPerKey.values()].filter((n) => n > 1).length;
+export interface RecipientFigures {
+  expected_recipients: number;
+  /** Expected recipients with exactly one message. */
+  emailed_once: number;
+  /** Expected recipients (by address) with more messages than people at that address. */
+  duplicated_recipients: number;
+  /** Messages beyond the first per expected recipient. */
+  extra_messages: number;
+  /** Never emailed, but staff see the delivery as unknown. */
+  unknown_reported: number;
+  /** Never emailed and never reported. */
+  lost: number;
+  /** Messages to an address the ground truth expects nothing for. */
+  unexpected_messages: number;
+  messages_received: number;
+  messages_per_recipient_min: number | null;
+  messages_per_recipient_max: number | null;
+}
 
-  const sent = deliveries.filter((d) => d.state === 'sent');
-  const perSent = sent.map((d) => emailsPerKey.get(keyOf(d)) ?? 0);
-  const unknown = deliveries.filter((d) => d.state === 'unknown');
-  const integrity = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(k);
+const keyOf = (tenant: string, address: string) => `${tenant}|${address.trim().toLowerCase()}`;
 
-  return {
-    runs_total: runs.length,
-    runs_completed: runs.filter((r) => r.state === 'succeeded').length,
-    runs_dead: runs.filter((r) => r.state === 'dead').length,
-    runs_unfinished: runs.filter((r) => r.state !== 'succeeded' && r.state !== 'dead' && r.state !== 'cancelled').length,
-    run_duplicates: runDuplicates,
-    outbox_duplicates: outboxDuplicates,
-    duplicates: runDuplicates + outboxDuplicates,
-    recipients: new Set(sent.map((d) => `${d.tenant_id}|${d.erp_person_id}`)).size,
-    emails_per_recipient_min: perSent.length > 0 ? Math.min(...perSent) : null,
-    emails_per_recipient_max: perSent.length > 0 ? Math.max(...perSent) : null,
-    unknown_deliveries: unknown.length,
-    unknown_with_email: unknown.filter((d) => (emailsPerKey.get(keyOf(d)) ?? 0) > 0).length,
-    failed_deliveries: deliveries.filter((d) => d.state === 'failed' || d.state === 'failed-retryable').length,
-    orphan_emails: orphans,
-    unaccounted_emails: unaccounted,
-    index_missing: emlFiles.filter((f) => !indexed.has(f)).length,
-    run_ms_max: runMsMax,
-    integrity: integrity.rows.map((r) => r.integrity_check).join('; '),
+/** Messages per expected recipient; people sharing an address share its messages. */
+export function countRecipients(expected: ExpectedRecipient[], received: ReceivedMessage[], visibleUnknown: VisibleUnknown[]): RecipientFigures {
+  const people = new Map<string, ExpectedRecipient[]>();
+  for (const r of expected) people.set(keyOf(r.tenant, r.address), [...(people.get(keyOf(r.tenant, r.address)) ?? []), r]);
+  const messages = new Map<string, number>();
+  for (const m of received) messages.set(keyOf(m.tenant, m.address), (messages.get(keyOf(m.tenant, m.address)) ?? 0) + 1);
+  const unknown = new Set(visibleUnknown.map((u) => `${u.tenant}|${u.personId}`));
+
+  const figures: RecipientFigures = {
+    expected_recipients: expected.length,
+    emailed_once: 0,
+    duplicated_recipients: 0,
+    extra_messages: 0,
+    unknown_reported: 0,
+    lost: 0,
+    unexpected_messages: 0,
+    messages_received: received.length,
+    messages_per_recipient_min: null,
+    messages_per_recipient_max: null,
   };
+  const perPerson: number[] = [];
+  for (const [key, group] of people) {
+    const n = messages.get(key) ?? 0;
+    const counts = group.map((_, i) => Math.floor(n / group.length) + (i < n % group.length ? 1 : 0));
+    const missing = counts.filter((c) => c === 0).length;
+    const reported = Math.min(missing, group.filter((p) => unknown.has(`${p.tenant}|${p.personId}`)).length);
+    figures.unknown_reported += reported;
+    figures.lost += missing - reported;
+    figures.extra_messages += Math.max(0, n - group.length);
+    perPerson.push(...counts);
+  }
+  figures.emailed_once = perPerson.filter((c) => c === 1).length;
+  figures.duplicated_recipients = perPerson.filter((c) => c > 1).length;
+  for (const [key, n] of messages) if (!people.has(key)) figures.unexpected_messages += n;
+  if (perPerson.length > 0) {
+    figures.messages_per_recipient_min = Math.min(...perPerson);
+    figures.messages_per_recipient_max = Math.max(...perPerson);
+  }
+  return figures;
+}
+
+/**
+ * One request as the ERP saw it. `session` tells apart the access tokens: every job execution builds
+ * its own ERP client, so one token is one execution as far as the ERP can tell.
+ */
+export interface ErpRequest {
+  at: number;
+  tenant: string;
+  session: string;
+  /** Path template below the API base, e.g. /v1/projects or /v1/users/{guid}. */
+  path: string;
+  status: number;
+  /** A 200 without a NextPageToken: the last page of its list. */
+  lastPage: boolean;
+}
+
+export interface ExecutionFigures {
+  /** Sessions that read ERP lists (a sync execution, finished or not). */
+  sync_executions: number;
+  /** Sync executions that read through to the last page of the last list a sync reads. */
+  sync_executions_complete: number;
+  /** Sessions that only looked up single people (a deliver execution). */
+  deliver_executions: number;
+  /** Pairs of complete sync executions of one tenant whose request spans overlap: the same work done twice at once. */
+  double_executions: number;
+}
+
+/** The last list a sync reads; an execution that got its last page read everything before it. */
+export const SYNC_END_PATH = '/v1/phases';
+const LOOKUP_PATH = '/v1/users/{guid}';
+
+interface Session {
+  tenant: string;
+  first: number;
+  last: number;
+  lookupsOnly: boolean;
+  complete: boolean;
+}
+
+/**
+ * Executions per tenant from the ERP's request log. A sync retried after its process died reads
+ * everything again, but after the dead one's last request: only overlapping complete reads are a
+ * run executed twice (a paused worker resuming beside the one that took its lease over).
+ */
+export function countExecutions(requests: ErpRequest[]): ExecutionFigures {
+  const sessions = new Map<string, Session>();
+  for (const r of requests) {
+    if (!r.session) continue;
+    const id = `${r.tenant}|${r.session}`;
+    const s = sessions.get(id) ?? { tenant: r.tenant, first: r.at, last: r.at, lookupsOnly: true, complete: false };
+    s.first = Math.min(s.first, r.at);
+    s.last = Math.max(s.last, r.at);
+    if (r.path !== LOOKUP_PATH) s.lookupsOnly = false;
+    if (r.path === SYNC_END_PATH && r.lastPage) s.complete = true;
+    sessions.set(id, s);
+  }
+  const all = [...sessions.values()];
+  const syncs = all.filter((s) => !s.lookupsOnly);
+  const complete = syncs.filter((s) => s.complete);
+  let doubles = 0;
+  for (let i = 0; i < complete.length; i += 1) {
+    for (let j = i + 1; j < complete.length; j += 1) {
+      const a = complete[i] as Session;
+      const b = complete[j] as Session;
+      if (a.tenant === b.tenant && a.first <= b.last && b.first <= a.last) doubles += 1;
+    }
+  }
+  return {
+    sync_executions: syncs.length,
+    sync_executions_complete: complete.length,
+    deliver_executions: all.length - syncs.length,
+    double_executions: doubles,
+  };
+}
+
+/** Runs a worker reported as succeeded more than once, from the workers' JSON log lines. */
+export function countRunsReportedTwice(logLines: string[]): { runs_reported_succeeded: number; runs_reported_succeeded_twice: number } {
+  const reports = new Map<string, number>();
+  for (const line of logLines) {
+    let entry: { message?: unknown; jobId?: unknown };
+    try {
+      entry = JSON.parse(line) as typeof entry;
+    } catch {
+      continue; // a line cut short by a kill, or not a log line
+    }
+    if (entry.message !== 'Job run succeeded' || typeof entry.jobId !== 'string') continue;
+    reports.set(entry.jobId, (reports.get(entry.jobId) ?? 0) + 1);
+  }
+  return { runs_reported_succeeded: reports.size, runs_reported_succeeded_twice: [...reports.values()].filter((n) => n > 1).length };
+}
+
+export interface DrillOutcome {
+  recipients: RecipientFigures;
+  executions: ExecutionFigures;
+  runsReportedTwice: number;
+  /** Sync runs recorded as succeeded: each must have read through at the ERP, or the oracle is blind. */
+  syncRunsSucceeded: number;
+  /** Every enqueued run reached a final state in time. */
+  pipelineFinished: boolean;
+  /** Worker processes that exited without being told to. */
+  crashes: number;
+  integrity: string;
+}
+
+/** Why the drill fails; empty when it passes. */
+export function drillFailures(o: DrillOutcome): string[] {
+  const failures: string[] = [];
+  if (o.recipients.expected_recipients === 0) failures.push('no expected recipients');
+  if (o.recipients.extra_messages > 0) failures.push('duplicate messages');
+  if (o.recipients.lost > 0) failures.push('recipients never emailed and never reported');
+  if (o.executions.double_executions > 0 || o.runsReportedTwice > 0) failures.push('double execution');
+  if (o.executions.sync_executions_complete < o.syncRunsSucceeded) failures.push('a sync succeeded without reading through at the ERP');
+  if (!o.pipelineFinished) failures.push('pipeline did not finish');
+  if (o.crashes > 0) failures.push('a worker exited by itself');
+  if (o.integrity !== 'ok') failures.push('database integrity check failed');
+  return failures;
 }

@@ -3,6 +3,9 @@ import { requireStaff } from '../auth/middleware';
 import type { DeliveryReview } from '../email/delivery-review';
 import { field, param, type Audit } from './context';
 
+/** How many unknown deliveries and suppressions the staff page lists. */
+export const STAFF_DELIVERIES_SHOWN = 200;
+
 /**
  * Deliveries nobody knows the outcome of, and people the provider reported as bounced or complaining.
  * Staff only; the forms carry the CSRF token like every other staff form, and every decision is audited.
@@ -13,7 +16,7 @@ export function staffDeliveriesRoutes(deps: { review: DeliveryReview; auditFor: 
   router.use(requireStaff);
 
   router.get('/deliveries', async (_req, res) => {
-    res.render('staff/deliveries.njk', { unknown: await review.unknown(200), suppressions: await review.suppressions(200) });
+    res.render('staff/deliveries.njk', { unknown: await review.unknown(STAFF_DELIVERIES_SHOWN), suppressions: await review.suppressions(STAFF_DELIVERIES_SHOWN) });
   });
 
   router.post('/deliveries/:id/resolve', async (req, res) => {
