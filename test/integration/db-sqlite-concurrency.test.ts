@@ -4,20 +4,9 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
+import { auditEventRow } from '../fakes/audit-event-row';
 
-const event = (id: string) => ({
-  id,
-  at: '2026-11-26T00:00:00.000Z',
-  actor_type: 'system',
-  actor_id: null,
-  tenant_id: 't',
-  action: 'test',
-  object_type: null,
-  object_id: null,
-  ip: null,
-  request_id: null,
-  details_json: null,
-});
+const event = (id: string) => auditEventRow(id);
 
 describe('SQLite transactions with two connections on one file', () => {
   it('take the write lock at begin, so a read-then-write transaction is not undone by a concurrent commit', async () => {

@@ -7,25 +7,14 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import { StorageFullError } from '../../src/db/storage-error';
 import { createSyncHarness, type SyncHarness } from '../fakes/sync-harness';
+import { auditEventRow } from '../fakes/audit-event-row';
 
 const pageCount = async (db: Db) => (await sql<{ page_count: number }>`pragma page_count`.execute(db.kysely)).rows[0]!.page_count;
 /** SQLite's own size cap: once the file would grow past it, writes fail with SQLITE_FULL as on a full disk. */
 const capPages = async (db: Db, pages: number) => sql.raw(`pragma max_page_count = ${pages}`).execute(db.kysely);
 
-const event = (id: string) => ({
-  id,
-  at: '2026-11-26T00:00:00.000Z',
-  actor_type: 'system',
-  actor_id: null,
-  tenant_id: 't',
-  action: 'test',
-  object_type: null,
-  object_id: null,
-  ip: null,
-  request_id: null,
-  // Rows larger than a page spill into overflow pages: SQLite then cancels the whole transaction itself.
-  details_json: JSON.stringify({ padding: 'x'.repeat(20_000) }),
-});
+// Rows larger than a page spill into overflow pages: SQLite then cancels the whole transaction itself.
+const event = (id: string) => auditEventRow(id, JSON.stringify({ padding: 'x'.repeat(20_000) }));
 
 const rejection = async (work: Promise<unknown>): Promise<Error> => {
   try {

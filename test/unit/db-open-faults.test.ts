@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import { StorageError } from '../../src/db/storage-error';
 import { ConfigError } from '../../src/errors';
+import { auditEventRow } from '../fakes/audit-event-row';
 
 const KEY = 'open-faults-test-key-open-faults-00';
 
@@ -47,19 +48,7 @@ describe('SQLCipher storage faults name the cause, the file and what to do', () 
     const file = path.join(dir, 'erp-insights.db');
     const db: Db = openSqlite({ file, key: KEY, keySetting: 'DB_KEY' });
     await migrateToLatest(db);
-    const rows = Array.from({ length: 200 }, (_, i) => ({
-      id: `e-${i}`,
-      at: '2026-11-26T00:00:00.000Z',
-      actor_type: 'system',
-      actor_id: null,
-      tenant_id: 't',
-      action: 'test',
-      object_type: null,
-      object_id: null,
-      ip: null,
-      request_id: null,
-      details_json: 'x'.repeat(500),
-    }));
+    const rows = Array.from({ length: 200 }, (_, i) => auditEventRow(`e-${i}`, 'x'.repeat(500)));
     await db.kysely.insertInto('audit_events').values(rows).execute();
     await db.close();
     // SQLCipher authenticates every page: bytes changed inside the last page fail its check on read.
