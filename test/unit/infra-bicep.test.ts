@@ -273,11 +273,15 @@ describe('Dockerfile', () => {
     expect(dockerStages(read('Dockerfile')).map((s) => s.name)).toEqual(['build', 'runtime']);
   });
 
-  it('ships the non-TypeScript assets (email templates) next to the compiled code that reads them', () => {
+  it('builds with `npm run build` and runs exactly what `npm start` runs, without npm in between', () => {
+    const scripts = (JSON.parse(readFileSync(path.resolve(infraDir, '../package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
     const build = dockerStages(read('Dockerfile')).find((s) => s.name === 'build');
-    expect(build?.instructions.some((i) => /find \. -type f ! -name '\*\.ts' -exec cp --parents \{\} \.\.\/dist\/src\//.test(i))).toBe(true);
+    expect(build?.instructions.some((i) => /^RUN npm run build\b/.test(i))).toBe(true);
     const runtime = dockerStages(read('Dockerfile')).at(-1);
     expect(runtime?.instructions).toContain('COPY --from=build /app/dist ./dist');
+    const cmd = runtime?.instructions.find((i) => i.startsWith('CMD '));
+    const argv = JSON.parse(cmd?.slice(4) ?? '[]') as string[];
+    expect(scripts.start).toBe(`exec ${argv.join(' ')}`);
   });
 
   it('the Dockerfile checks catch a naive single-stage image', () => {
