@@ -12,7 +12,6 @@ import { createLogger } from '../src/logging/create-logger';
 import { createRuntime, createSecretStore, type Runtime } from '../src/runtime';
 import { generatedSecret } from '../src/secrets/generated-secret';
 import { onboardTenant } from '../src/tenants/onboarding';
-import { createDeliveryReview } from '../src/email/delivery-review';
 import { STAFF_DELIVERIES_SHOWN } from '../src/web/staff-deliveries.routes';
 import { startErpFront, type ErpFront } from './drill-erp-front';
 import { expectedRecipients } from './drill-ground-truth';
@@ -123,7 +122,7 @@ export async function collectFindings(world: World, run: { finished: boolean; cr
     ? world.receiver.accepted.flatMap((m) => m.addresses.map((address) => ({ tenant: m.tenant, address })))
     : await readOutboxMessages(world.config.OUTBOX_DIR);
   // What the staff deliveries page lists: an unknown beyond its limit is not visible, so not reported.
-  const visible = (await createDeliveryReview({ db: rt.db, clock: rt.clock }).unknown(STAFF_DELIVERIES_SHOWN)).map((u) => ({ tenant: u.tenantId, personId: u.personId }));
+  const visible = (await rt.web.deliveryReview.unknown(STAFF_DELIVERIES_SHOWN)).map((u) => ({ tenant: u.tenantId, personId: u.personId }));
   const recipients = countRecipients(expectedRecipients(world.company, world.tenantIds, new Date(), ZONE), received, visible);
   const executions = countExecutions(world.front.log);
   // Templated paths and hashed tokens only: what an operator needs to see which executions overlapped.

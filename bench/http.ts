@@ -6,9 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { DateTime } from 'luxon';
-import { createApiKeyService } from '../src/auth/api-keys';
 import { totpCode } from '../src/auth/totp';
-import { createUsersService } from '../src/auth/users.service';
 import { serve } from '../src/cli/serve';
 import { loadConfig } from '../src/config';
 import { createLogger } from '../src/logging/create-logger';
@@ -44,8 +42,8 @@ async function prepare(env: Record<string, string>, employees: number): Promise<
       if (done?.state !== 'succeeded') throw new Error(`setup ${job} run ended ${done?.state ?? 'missing'}: ${done?.error_message ?? ''}`);
     }
     const username = 'bench-ops';
-    const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords }).createStaffUser(username);
-    const { key } = await createApiKeyService({ db: rt.db, clock: rt.clock }).create(tenant.id, created.userId);
+    const created = await rt.web.users.createStaffUser(username);
+    const { key } = await rt.web.apiKeys.create(tenant.id, created.userId);
     return { tenantId: tenant.id, staff: { username, password: created.initialPassword, totpSecret: created.enrolment.secret }, apiKey: key };
   } finally {
     await rt.close();
@@ -109,7 +107,7 @@ export async function run(args: string[]): Promise<void> {
       JOBS_ENABLED: 'false',
     });
     const rt = await createRuntime(config, logger());
-    const { server, stopped } = await serve(rt, 'bench-http');
+    const { server, stop } = await serve(rt, 'bench-http');
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const cookie = await signIn(base, fixture.staff);
@@ -139,8 +137,7 @@ export async function run(args: string[]): Promise<void> {
         );
       }
     } finally {
-      process.kill(process.pid, 'SIGTERM');
-      await stopped;
+      await stop();
       await rt.close();
     }
   } finally {

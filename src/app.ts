@@ -2,23 +2,13 @@ import express, { type Express, type RequestHandler } from 'express';
 import cookieParser from 'cookie-parser';
 import helmet from 'helmet';
 import type { Registry } from 'prom-client';
-import type { AuditLog } from './audit/audit.service';
-import { createApiKeyService } from './auth/api-keys';
 import { createCsrf } from './auth/csrf';
-import { createInviteService } from './auth/invites';
 import { authenticate, cookieNames, requireCsrf } from './auth/middleware';
-import { createSessionStore } from './auth/sessions';
-import type { PasswordHasher } from './auth/passwords';
-import { createUsersService, type SecretCipher } from './auth/users.service';
 import type { Clock } from './clock';
 import type { Config } from './config';
 import type { Db } from './db/db';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/secret-store';
-import type { ErpRegistry } from '../integrations/erp/registry';
-import { createConnectorService } from './tenants/connector.service';
-import type { VerifyConnection } from './tenants/erp-verifier';
-import { createTenantsService } from './tenants/tenants.service';
 import { adminDataRoutes } from './web/admin-data.routes';
 import { adminSecurityRoutes } from './web/admin-security.routes';
 import { adminRoutes } from './web/admin.routes';
@@ -30,27 +20,20 @@ import { errorHandler, notFound } from './web/error-handler';
 import { healthRoutes } from './web/health.routes';
 import { createHttpMetrics } from './web/metrics';
 import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
-import { createReadModels } from './web/read-models';
 import { requestId as requestIdMiddleware } from './web/request-id';
-import { createDeliveryReview } from './email/delivery-review';
 import { staffDeliveriesRoutes } from './web/staff-deliveries.routes';
 import { staffOpsRoutes } from './web/staff-ops.routes';
 import { staffRoutes } from './web/staff.routes';
 import { configureViews, PUBLIC_DIR } from './web/views';
+import type { WebServices } from './web/web-services';
 
-export interface AppDeps {
+/** Services and ports only: the composition root (src/runtime.ts) builds them; createApp mounts routes over them. */
+export interface AppDeps extends WebServices {
+  /** Checked by /ready. */
   db: Db;
+  secrets: SecretStore;
   clock: Clock;
   logger: Logger;
-  secrets: SecretStore;
-  audit: AuditLog;
-  /** Encrypts TOTP secrets at rest (the envelope, under the 'system' context). */
-  cipher: SecretCipher;
-  /** Strong in production; tests pass a cheap cost. */
-  passwords: PasswordHasher;
-  ssrf: { checkUrl(url: string): Promise<void> };
-  erp: Pick<ErpRegistry, 'defaultKind' | 'get'>;
-  verifyConnection: VerifyConnection;
   jobs: JobsPort;
   retention: RetentionPort;
   dsr: DsrPort;
@@ -59,8 +42,8 @@ export interface AppDeps {
   sendgridEvents?: RequestHandler;
   /** Unsubscribe and preferences pages: authorised by their signed link, so mounted before CSRF. */
   employeePages: RequestHandler;
-  config: Pick<Config, 'isProduction' | 'SESSION_IDLE_MINUTES' | 'SESSION_ABSOLUTE_HOURS' | 'PUBLIC_BASE_URL' | 'TRUST_PROXY'>;
-  /** Keys CSRF tokens; shared by every replica (main.ts keeps it in the secret store). */
+  config: Pick<Config, 'isProduction' | 'PUBLIC_BASE_URL' | 'TRUST_PROXY'>;
+  /** Keys CSRF tokens; shared by every replica (the runtime keeps it in the secret store). */
   csrfSecret: Buffer;
   /** Bearer token a metrics scraper may present; without it /metrics needs a staff session. */
   metricsToken?: string;
@@ -72,7 +55,7 @@ export interface AppDeps {
 export const BODY_LIMIT = '100kb';
 
 export function createApp(deps: AppDeps): Express {
-  const { db, clock, logger, config } = deps;
+  const { db, clock, logger, config, users, sessions, invites, apiKeys, tenants, connector, reads } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -80,13 +63,6 @@ export function createApp(deps: AppDeps): Express {
 
   const names = cookieNames(config.isProduction);
   const csrf = createCsrf({ secret: deps.csrfSecret });
-  const sessions = createSessionStore({ db, clock, timeouts: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS } });
-  const users = createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords });
-  const invites = createInviteService({ db, clock });
-  const apiKeys = createApiKeyService({ db, clock });
-  const tenants = createTenantsService({ db, clock, erp: deps.erp });
-  const connector = createConnectorService({ tenants, secrets: deps.secrets, erp: deps.erp, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection });
-  const reads = createReadModels({ db, secrets: deps.secrets });
   const audit = auditFor(deps.audit);
   const metrics = createHttpMetrics(deps.metricsRegistry);
 
@@ -138,7 +114,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
-  app.use('/staff', staffDeliveriesRoutes({ review: createDeliveryReview({ db, clock }), auditFor: audit }));
+  app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
   app.use('/admin', adminDataRoutes({ reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));

@@ -1,5 +1,5 @@
 /**
- * The command line, and the only place that picks real implementations (through src/runtime.ts):
+ * The command line; src/runtime.ts, the composition root, picks the real implementations:
  *   serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <u> |
  *   purge-replay --since <time> --file <export> | simulate
  */
@@ -80,9 +80,8 @@ async function main(argv: string[]): Promise<void> {
     case 'create-staff': {
       const username = flag(args, 'username');
       if (!username) throw new ConfigError(['create-staff: --username is required']);
-      const { createUsersService } = await import('./auth/users.service');
       return withRuntime(config, async (rt) => {
-        const created = await createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords }).createStaffUser(username);
+        const created = await rt.web.users.createStaffUser(username);
         await rt.audit.record({ actor: { type: 'system', id: null }, tenantId: null, action: 'staff.created', object: { type: 'user', id: created.userId } });
         console.log(`Staff account created. Shown once — store them now:`);
         console.log(`  initial password: ${created.initialPassword}`);

@@ -1,6 +1,7 @@
 /**
- * Wires the real implementations together from the config. Only main.ts (and the benchmarks, which
- * measure the real thing) call this; everything else takes its dependencies as arguments.
+ * The composition root: builds every service once, from the config, over the real implementations,
+ * including the services and ports the web app receives (`web`). Only main.ts (and the benchmarks,
+ * which measure the real thing) call this; everything else takes its dependencies as arguments.
  */
 import { createKeyVaultSecretStore } from '../integrations/keyvault/keyvault-secret-store';
 import type { ErpClient } from '../integrations/erp/erp-client';
@@ -44,6 +45,14 @@ import type { JobRegistry } from './scheduler/job-definition';
 import { createJobRegistry } from './scheduler/job-registry';
 import { createWorker, type Worker } from './scheduler/worker';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics';
+import type { AppDeps } from './app';
+import { createProviderEvents } from './email/provider-events';
+import { createDbScheduleTenants, type ScheduleTenantSource } from './scheduler/cron';
+import { createErpVerifier } from './tenants/erp-verifier';
+import { createEmployeeRouter } from './web/employee.routes';
+import { sendgridEventsRoutes } from './web/sendgrid-events.routes';
+import { createWebServices } from './web/web-services';
+import { emailPreviewPort, jobsPort, retentionPort } from './web-ports';
 
 export interface Runtime {
   config: Config;
@@ -69,6 +78,10 @@ export interface Runtime {
   createWorker(workerId: string): Worker;
   metrics: ServiceMetrics;
   erpFor(tenantId: string): Promise<ErpClient>;
+  /** The tenants the schedules run for, read from the database at each tick. */
+  scheduleTenants: ScheduleTenantSource;
+  /** Everything createApp receives. */
+  web: AppDeps;
   close(): Promise<void>;
 }
 
@@ -164,16 +177,49 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     keyRotation: { dataKeyMaxAgeDays: 90 },
   };
 
+  const dsr = createDsrService({ db, envelope, retention, audit, clock });
+  const preferences = createPreferencesService({ db, clock, audit });
+  const jobControl = createJobControl({ db, clock, registry: jobs });
+  const passwords = createPasswordHasher();
+  const web: AppDeps = {
+    ...createWebServices({
+      db,
+      clock,
+      secrets,
+      audit,
+      tenants,
+      cipher: envelope,
+      passwords,
+      sessionTimeouts: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
+      erp,
+      ssrf,
+      verifyConnection: createErpVerifier({ erp, ssrf, clock, logger, timeoutMs: config.ERP_TIMEOUT_MS }),
+    }),
+    db,
+    secrets,
+    clock,
+    logger,
+    jobs: jobsPort(jobControl),
+    retention: retentionPort(retention),
+    dsr,
+    emailPreview: emailPreviewPort({ tenants, delivery, erpFor }),
+    sendgridEvents: sendgridEventsRoutes({ publicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY, events: createProviderEvents({ db, clock, logger }), logger }),
+    employeePages: createEmployeeRouter({ signer, preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
+    config,
+    metricsRegistry: metrics.registry,
+    csrfSecret: Buffer.from(await generatedSecret(secrets, 'csrf-signing-key'), 'base64'),
+  };
+
   return {
     config,
     metrics,
     signer,
     audit,
     retention,
-    dsr: createDsrService({ db, envelope, retention, audit, clock }),
-    preferences: createPreferencesService({ db, clock, audit }),
+    dsr,
+    preferences,
     jobs,
-    jobControl: createJobControl({ db, clock, registry: jobs }),
+    jobControl,
     createWorker: (workerId) =>
       createWorker({
         db,
@@ -194,12 +240,14 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     db,
     envelope,
     ssrf,
-    passwords: createPasswordHasher(),
+    passwords,
     erp,
     tenants,
     sync,
     insights,
     erpFor,
+    scheduleTenants: createDbScheduleTenants(db),
+    web,
     close: () => db.close(),
   };
 }

@@ -1,5 +1,4 @@
 import { randomToken } from '../auth/tokens';
-import { createUsersService } from '../auth/users.service';
 import type { Runtime } from '../runtime';
 
 export interface DemoAccount {
@@ -14,7 +13,7 @@ export interface DemoAccount {
  * but by the caller, and only for this local demo.
  */
 export async function demoAccounts(rt: Runtime, tenantId: string): Promise<{ staff: DemoAccount; admin: DemoAccount }> {
-  const users = createUsersService({ db: rt.db, clock: rt.clock, cipher: rt.envelope, passwords: rt.passwords });
+  const { users } = rt.web;
   const existing = async (username: string) =>
     rt.db.kysely.selectFrom('users').select('id').where('username', '=', username).executeTakeFirst();
 

@@ -1,62 +1,56 @@
 import type { Server } from 'node:http';
 import { createApp } from '../app';
-import { createErpVerifierPort, dsrPort, emailPreviewPort, jobsPort, retentionPort } from './web-ports';
-import { createDbScheduleTenants, registerSchedules } from '../scheduler/cron';
+import { registerSchedules } from '../scheduler/cron';
 import { onShutdown } from '../scheduler/worker';
 import type { Runtime } from '../runtime';
-import { generatedSecret } from '../secrets/generated-secret';
-import { createProviderEvents } from '../email/provider-events';
-import { createEmployeeRouter } from '../web/employee.routes';
-import { sendgridEventsRoutes } from '../web/sendgrid-events.routes';
+
+export interface Serving {
+  server: Server;
+  /** Settles once a shutdown (SIGTERM, SIGINT or `stop()`) has closed the server. */
+  stopped: Promise<void>;
+  stop(): Promise<void>;
+}
 
 /**
  * `serve`: the web app, plus (with JOBS_ENABLED) the schedules and a worker. SIGTERM stops claiming
- * work, lets running jobs finish or hands their leases back, then closes the server and the database.
+ * work, lets running jobs finish or hands their leases back, then closes the server; the caller
+ * closes the database.
  */
-export async function serve(rt: Runtime, workerId: string): Promise<{ server: Server; stopped: Promise<void> }> {
+export async function serve(rt: Runtime, workerId: string): Promise<Serving> {
   const { config, logger } = rt;
-  const app = createApp({
-    db: rt.db,
-    clock: rt.clock,
-    logger,
-    secrets: rt.secrets,
-    audit: rt.audit,
-    cipher: rt.envelope,
-    passwords: rt.passwords,
-    ssrf: rt.ssrf,
-    erp: rt.erp,
-    verifyConnection: createErpVerifierPort(rt),
-    jobs: jobsPort(rt),
-    retention: retentionPort(rt),
-    dsr: dsrPort(rt),
-    emailPreview: emailPreviewPort(rt),
-    sendgridEvents: sendgridEventsRoutes({ publicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY, events: createProviderEvents({ db: rt.db, clock: rt.clock, logger }), logger }),
-    employeePages: createEmployeeRouter({ signer: rt.signer, preferences: rt.preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
-    config,
-    metricsRegistry: rt.metrics.registry,
-    csrfSecret: Buffer.from(await generatedSecret(rt.secrets, 'csrf-signing-key'), 'base64'),
-  });
+  const app = createApp(rt.web);
   const worker = rt.createWorker(workerId);
   const schedules = await registerSchedules({
     registry: rt.jobs,
     db: rt.db,
     clock: rt.clock,
     logger,
-    tenants: createDbScheduleTenants(rt.db),
+    tenants: rt.scheduleTenants,
     enabled: config.JOBS_ENABLED,
   });
   if (config.JOBS_ENABLED) worker.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));
   });
-  const stopped = new Promise<void>((resolve) => {
-    onShutdown(worker, config.SHUTDOWN_TIMEOUT_SECONDS * 1000, ({ released }) => {
+
+  let resolveStopped: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<void> | undefined;
+  const shutDown = (): Promise<void> =>
+    (stopping ??= (async () => {
+      const { released } = await worker.stop(config.SHUTDOWN_TIMEOUT_SECONDS * 1000).catch(() => ({ released: 0 }));
       logger.info('shutting down', { released });
-      void schedules
-        .stop()
-        .then(() => new Promise<void>((r) => server.close(() => r())))
-        .then(resolve);
-    });
-  });
-  return { server, stopped };
+      await schedules.stop();
+      await new Promise<void>((r) => server.close(() => r()));
+      resolveStopped();
+    })());
+  const removeSignalHandlers = onShutdown(() => void shutDown());
+  return {
+    server,
+    stopped,
+    stop: () => {
+      removeSignalHandlers();
+      return shutDown();
+    },
+  };
 }

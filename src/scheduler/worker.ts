@@ -275,18 +275,13 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
   };
 }
 
-/** SIGTERM/SIGINT → graceful stop; main.ts decides what happens after (exit code). Returns an unsubscribe. */
-export function onShutdown(
-  worker: Pick<Worker, 'stop'>,
-  timeoutMs: number,
-  then: (result: { released: number }) => void = () => undefined,
-  signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT'],
-): () => void {
+/** SIGTERM/SIGINT → `shutDown`, once; main.ts decides what happens after (exit code). Returns an unsubscribe. */
+export function onShutdown(shutDown: () => void, signals: NodeJS.Signals[] = ['SIGTERM', 'SIGINT']): () => void {
   let started = false;
   const handler = (): void => {
     if (started) return;
     started = true;
-    void worker.stop(timeoutMs).then(then, () => then({ released: 0 }));
+    shutDown();
   };
   for (const s of signals) process.once(s, handler);
   return () => {

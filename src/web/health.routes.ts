@@ -10,7 +10,7 @@ import type { HttpMetrics } from './metrics';
 
 /**
  * /metrics is not public: it answers a signed-in staff session, or a scraper presenting
- * `Authorization: Bearer <METRICS_TOKEN>` when main.ts configures one.
+ * `Authorization: Bearer <METRICS_TOKEN>` when the runtime configures one.
  */
 export function healthRoutes(deps: { db: Db; secrets: SecretStore; metrics: HttpMetrics; metricsToken?: string; logger: Logger }): Router {
   const router = Router();

@@ -1,5 +1,5 @@
 /**
- * Narrow interfaces over the parts of the product that other modules own. main.ts wires the real
+ * Narrow interfaces over the parts of the product that other modules own. src/runtime.ts wires the real
  * scheduler, retention, DSR and email services; tests pass hand-written fakes (test/fakes/web-ports.ts).
  */
 import type { AuditActor } from '../audit/audit.service';

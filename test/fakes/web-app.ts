@@ -25,6 +25,8 @@ import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
 import type { VerifyConnection } from '../../src/tenants/erp-verifier';
 import { erpAdapters } from '../../integrations/erp-adapters';
 import { createErpRegistry } from '../../integrations/erp/registry';
+import { createTenantsService, type TenantsService } from '../../src/tenants/tenants.service';
+import { createWebServices } from '../../src/web/web-services';
 
 /** Reversible stand-in for the envelope: tests of the web layer need storage, not cryptography. */
 export const plainCipher: SecretCipher = {
@@ -63,6 +65,7 @@ export interface TestServerEnv {
   secrets: ReturnType<typeof createMemorySecretStore>;
   envelope: ReturnType<typeof createEnvelope>;
   signer: ReturnType<typeof createTokenSigner>;
+  tenants: TenantsService;
 }
 
 export async function startTestServer(
@@ -91,25 +94,34 @@ export async function startTestServer(
     db, clock, envelope, secrets, logger,
     config: { tenantMonths: 6, personMonths: 6, factsMonths: 25, insightsMonths: 13, deliveriesMonths: 13, jobRunsDays: 90 },
   });
-  const pipeline = options.pipeline?.({ db, clock, secrets, envelope, signer });
+  const erp = createErpRegistry(erpAdapters);
+  const tenants = createTenantsService({ db, clock, erp });
+  const pipeline = options.pipeline?.({ db, clock, secrets, envelope, signer, tenants });
   const app = createApp({
+    ...createWebServices({
+      db,
+      clock,
+      secrets,
+      audit,
+      tenants,
+      cipher: plainCipher,
+      passwords: testPasswords,
+      sessionTimeouts: { idleMinutes: 30, absoluteHours: 12 },
+      erp,
+      ssrf,
+      verifyConnection: options.verifyConnection ?? ports.verifyConnection,
+    }),
     db,
     clock,
     logger,
     secrets,
-    audit,
-    cipher: plainCipher,
-    passwords: testPasswords,
     employeePages: createEmployeeRouter({ signer, preferences: createPreferencesService({ db, clock, audit }) }),
     sendgridEvents: sendgridEventsRoutes({ publicKey: options.sendgridPublicKey, events: createProviderEvents({ db, clock, logger }), logger }),
-    ssrf,
-    erp: createErpRegistry(erpAdapters),
-    verifyConnection: options.verifyConnection ?? ports.verifyConnection,
     jobs: pipeline?.jobs ?? options.jobs ?? ports.jobs,
     retention: ports.retention,
     dsr: createDsrService({ db, envelope, retention, audit, clock }),
     emailPreview: pipeline?.emailPreview ?? ports.emailPreview,
-    config: { isProduction: options.isProduction ?? false, SESSION_IDLE_MINUTES: 30, SESSION_ABSOLUTE_HOURS: 12, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
+    config: { isProduction: options.isProduction ?? false, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
     csrfSecret: Buffer.alloc(32, 7),
     metricsToken: 'metrics-token-for-tests',
     loginRateLimit: { windowMs: 60_000, limit: options.loginLimit ?? 1000 },

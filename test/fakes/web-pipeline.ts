@@ -2,8 +2,6 @@ import { deliverJob } from '../../jobs/deliver';
 import { insightsJob } from '../../jobs/insights';
 import type { PipelineDeps } from '../../jobs/pipeline-deps';
 import { syncJob } from '../../jobs/sync';
-import { erpAdapters } from '../../integrations/erp-adapters';
-import { createErpRegistry } from '../../integrations/erp/registry';
 import { createSeveraClient } from '../../integrations/severa/severa-client';
 import { deliveryTenant } from '../../src/email/delivery-tenant';
 import { createDeliveryService } from '../../src/email/delivery.service';
@@ -16,7 +14,6 @@ import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createWorker } from '../../src/scheduler/worker';
 import { secretName } from '../../src/secrets/secret-store';
 import { createSyncService } from '../../src/sync/sync.service';
-import { createTenantsService } from '../../src/tenants/tenants.service';
 import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
 import { createMemoryLogger } from './memory-logger';
 import type { TestServerEnv } from './web-app';
@@ -27,9 +24,8 @@ import type { TestServerEnv } from './web-app';
  * the first name fetched from the ERP.
  */
 export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort } {
-  const { db, clock, secrets, envelope, signer } = env;
+  const { db, clock, secrets, envelope, signer, tenants } = env;
   const logger = createMemoryLogger();
-  const tenants = createTenantsService({ db, clock, erp: createErpRegistry(erpAdapters) });
   const erpFor = async (tenantId: string) => {
     const tenant = await tenants.get(tenantId);
     return createSeveraClient({

@@ -1,0 +1,42 @@
+import type { ErpClient } from '../integrations/erp/erp-client';
+import { deliveryTenant } from './email/delivery-tenant';
+import type { DeliveryService } from './email/delivery.service';
+import type { RetentionService } from './retention/retention.service';
+import type { JobControl } from './scheduler/job-control';
+import type { TenantsService } from './tenants/tenants.service';
+import type { EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
+
+/** Adapters from the real services to the narrow ports the web layer declares; the runtime wires them. */
+export function jobsPort(jobControl: Pick<JobControl, 'enqueueNow' | 'retry'>): JobsPort {
+  return {
+    enqueueNow: async (job, tenantId) => ({ runId: (await jobControl.enqueueNow(job, tenantId)).id }),
+    retryDead: async (runId) => {
+      await jobControl.retry(runId);
+    },
+  };
+}
+
+export function retentionPort(retention: Pick<RetentionService, 'upcoming'>): RetentionPort {
+  return {
+    async upcoming({ withinDays }) {
+      const due = await retention.upcoming(withinDays);
+      return [
+        ...due.tenants.map((t) => ({ tenantId: t.tenantId, scope: 'tenant' as const, subjectId: null, dueDate: t.dueDate })),
+        ...due.persons.map((p) => ({ tenantId: p.tenantId, scope: 'person' as const, subjectId: p.personId, dueDate: p.dueDate })),
+      ].sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : 0));
+    },
+  };
+}
+
+export function emailPreviewPort(deps: {
+  tenants: Pick<TenantsService, 'get'>;
+  delivery: Pick<DeliveryService, 'preview'>;
+  erpFor(tenantId: string): Promise<ErpClient>;
+}): EmailPreviewPort {
+  return {
+    async preview(tenantId, personId) {
+      const tenant = await deps.tenants.get(tenantId);
+      return deps.delivery.preview({ tenant: deliveryTenant(tenant), personId, erp: await deps.erpFor(tenantId) });
+    },
+  };
+}

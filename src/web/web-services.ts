@@ -1,0 +1,60 @@
+import type { ErpRegistry } from '../../integrations/erp/registry';
+import type { AuditLog } from '../audit/audit.service';
+import { createApiKeyService, type ApiKeyService } from '../auth/api-keys';
+import { createInviteService, type InviteService } from '../auth/invites';
+import type { PasswordHasher } from '../auth/passwords';
+import { createSessionStore, type SessionStore, type SessionTimeouts } from '../auth/sessions';
+import { createUsersService, type SecretCipher, type UsersService } from '../auth/users.service';
+import type { Clock } from '../clock';
+import type { Db } from '../db/db';
+import { createDeliveryReview, type DeliveryReview } from '../email/delivery-review';
+import type { SecretStore } from '../secrets/secret-store';
+import { createConnectorService, type ConnectorService } from '../tenants/connector.service';
+import type { VerifyConnection } from '../tenants/erp-verifier';
+import type { TenantsService } from '../tenants/tenants.service';
+import { createReadModels, type ReadModels } from './read-models';
+
+/** The services the web layer calls; createApp receives them built. */
+export interface WebServices {
+  users: UsersService;
+  sessions: SessionStore;
+  invites: InviteService;
+  apiKeys: ApiKeyService;
+  tenants: TenantsService;
+  connector: ConnectorService;
+  reads: ReadModels;
+  deliveryReview: DeliveryReview;
+  audit: AuditLog;
+}
+
+export interface WebServiceDeps {
+  db: Db;
+  clock: Clock;
+  secrets: SecretStore;
+  audit: AuditLog;
+  tenants: TenantsService;
+  /** Encrypts TOTP secrets at rest (the envelope, under the 'system' context). */
+  cipher: SecretCipher;
+  /** Strong in production; tests pass a cheap cost. */
+  passwords: PasswordHasher;
+  sessionTimeouts: SessionTimeouts;
+  erp: Pick<ErpRegistry, 'get'>;
+  ssrf: { checkUrl(url: string): Promise<void> };
+  verifyConnection: VerifyConnection;
+}
+
+/** Built by the composition root (src/runtime.ts) over the real neighbours, and by the test server over fakes. */
+export function createWebServices(deps: WebServiceDeps): WebServices {
+  const { db, clock, secrets, tenants } = deps;
+  return {
+    users: createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords }),
+    sessions: createSessionStore({ db, clock, timeouts: deps.sessionTimeouts }),
+    invites: createInviteService({ db, clock }),
+    apiKeys: createApiKeyService({ db, clock }),
+    tenants,
+    connector: createConnectorService({ tenants, secrets, erp: deps.erp, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection }),
+    reads: createReadModels({ db, secrets }),
+    deliveryReview: createDeliveryReview({ db, clock }),
+    audit: deps.audit,
+  };
+}
