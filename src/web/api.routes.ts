@@ -7,7 +7,7 @@ import { ValidationError } from '../errors';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { allow } from './api-auth';
-import { param, tenantScope, type Audit } from './context';
+import { activeTenant, param, tenantScope, type Audit } from './context';
 import { openApiDocument } from './openapi';
 import type { JobsPort, RetentionPort } from './ports';
 import type { ReadModels } from './read-models';
@@ -89,8 +89,7 @@ export function apiRoutes(deps: Deps): Router {
   });
 
   router.post('/tenants/:tenantId/jobs/:job', allow('staff', 'admin'), async (req, res) => {
-    const tenantId = tenantScope(req, param(req, 'tenantId'));
-    await tenants.get(tenantId);
+    const tenantId = await activeTenant(tenants, tenantScope(req, param(req, 'tenantId')));
     const job = z.enum(JOBS).parse(param(req, 'job'));
     if (sessionUser(req)?.role === 'admin' && job !== 'sync') throw new ValidationError('Customer admins can start a sync only');
     const { runId } = await jobs.enqueueNow(job, tenantId);

@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { AuditActor, AuditEntry, AuditLog } from '../audit/audit.service';
-import { NotFoundError } from '../errors';
+import { NotFoundError, TenantInactiveError } from '../errors';
+import type { TenantsService } from '../tenants/tenants.service';
 import type { RequestedBy } from './ports';
 
 export function actorOf(req: Request): AuditActor {
@@ -36,6 +37,16 @@ export function tenantScope(req: Request, requested: string): string {
   if (user?.role === 'staff') return requested;
   if (user?.tenantId !== requested) throw new NotFoundError('Tenant not found');
   return requested;
+}
+
+/**
+ * For actions that reach the tenant's ERP or people, or issue API keys: a suspended or ended tenant
+ * answers 403 (tenant_suspended / tenant_ended). Reading status and exporting data stay open.
+ */
+export async function activeTenant(tenants: Pick<TenantsService, 'get'>, tenantId: string): Promise<string> {
+  const tenant = await tenants.get(tenantId);
+  if (tenant.status !== 'active') throw new TenantInactiveError(tenant.status);
+  return tenant.id;
 }
 
 export function adminTenant(req: Request): string {
