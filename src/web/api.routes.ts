@@ -2,6 +2,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit.service';
 import type { InviteService } from '../auth/invites';
+import { inviteSchema } from '../auth/invites.schema';
 import { sessionUser } from '../auth/middleware';
 import { ValidationError } from '../errors';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenants.schema';
@@ -12,6 +13,7 @@ import { openApiDocument } from './openapi';
 import type { JobsPort, RetentionPort } from './ports';
 import type { ReadModels } from './read-models';
 import { JOBS, RUN_STATES } from './staff-ops.routes';
+
 
 interface Deps {
   tenants: TenantsService;
@@ -63,7 +65,8 @@ export function apiRoutes(deps: Deps): Router {
 
   router.post('/tenants/:tenantId/invites', allow('staff'), async (req, res) => {
     const tenant = await tenants.get(param(req, 'tenantId'));
-    const invite = await invites.create(tenant.id, sessionUser(req)?.id ?? '');
+    const { username } = inviteSchema.parse(req.body);
+    const invite = await invites.create(tenant.id, sessionUser(req)?.id ?? '', username);
     await audit(req, { tenantId: tenant.id, action: 'invite.created', object: { type: 'invite', id: invite.id } });
     res.status(201).json({ id: invite.id, url: `${deps.publicBaseUrl.replace(/\/$/, '')}/invite/${invite.token}`, expiresAt: invite.expiresAt });
   });

@@ -55,6 +55,11 @@ export function adminTenant(req: Request): string {
   return tenantId;
 }
 
+/** The client address the login throttle counts attempts by (as express derives it under TRUST_PROXY). */
+export function sourceOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+}
+
 /** Form fields arrive as string | string[] | undefined; this keeps the first string. */
 export function field(body: unknown, name: string): string {
   const value = (body as Record<string, unknown> | undefined)?.[name];
