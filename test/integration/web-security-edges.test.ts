@@ -27,7 +27,7 @@ describe('Cache-Control', () => {
   test('pages and answers that show a secret once or personal data are no-store', async () => {
     const key = await admin.post('/admin/api-keys');
     expect(await key.text()).toContain('shown only once');
-    const invite = await staff.api('POST', `/api/v1/tenants/${tenantId}/invites`);
+    const invite = await staff.api('POST', `/api/v1/tenants/${tenantId}/invites`, { username: 'cache-invitee' });
     expect(invite.status).toBe(201);
     const apiKey = await admin.api('POST', `/api/v1/tenants/${tenantId}/api-keys`);
     expect(apiKey.status).toBe(201);
