@@ -91,6 +91,7 @@ const schema = z.object({
   SESSION_ABSOLUTE_HOURS: int(1, 168).default(12),
   UNSUBSCRIBE_TOKEN_DAYS: int(1, 365).default(60),
   DEFAULT_TIMEZONE: timezone.default('Europe/Helsinki'),
+  METRICS_TOKEN_SECRET: z.string().min(1).default('metrics-token'),
 });
 
 type Raw = z.infer<typeof schema>;

@@ -1,6 +1,6 @@
 /**
  * The command line; src/runtime.ts, the composition root, picks the real implementations:
- *   serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <u> |
+ *   serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <u> | metrics-token |
  *   purge-replay --since <time> --file <export> | simulate
  */
 import { hostname } from 'node:os';
@@ -36,7 +36,7 @@ async function serveUntilStopped(rt: Runtime): Promise<void> {
 }
 
 const usage =
-  'usage: main <serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <name> | purge-replay --since <time> --file <export> | simulate>';
+  'usage: main <serve | demo [--serve] | migrate [--new-database] | run-job <name> [--tenant id] | create-staff --username <name> | metrics-token | purge-replay --since <time> --file <export> | simulate>';
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -88,6 +88,14 @@ async function main(argv: string[]): Promise<void> {
         console.log(`  TOTP secret:      ${created.enrolment.secret}`);
         console.log(`  TOTP URI:         ${created.enrolment.otpauthUri}`);
       });
+    }
+    case 'metrics-token': {
+      // Prints the scraper's bearer token, creating a random one in the secret store on first use.
+      const { createSecretStore } = await import('./runtime');
+      const { generatedSecret } = await import('./secrets/generated-secret');
+      const secrets = createSecretStore(config, createLogger({ level: config.LOG_LEVEL, format: config.LOG_FORMAT }));
+      console.log(await generatedSecret(secrets, config.METRICS_TOKEN_SECRET));
+      return;
     }
     case 'purge-replay': {
       const since = flag(args, 'since');

@@ -44,6 +44,7 @@ import { createJobControl, type JobControl } from './scheduler/job-control';
 import type { JobRegistry } from './scheduler/job-definition';
 import { createJobRegistry } from './scheduler/job-registry';
 import { createWorker, type Worker } from './scheduler/worker';
+import { readMetricsToken } from './metrics/metrics-token';
 import { createServiceMetrics, type ServiceMetrics } from './metrics/service-metrics';
 import type { AppDeps } from './app';
 import { createProviderEvents } from './email/provider-events';
@@ -138,6 +139,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     publicBaseUrl: config.PUBLIC_BASE_URL,
     concurrency: config.EMAIL_CONCURRENCY,
     tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS,
+    onSend: metrics.emailSend,
   });
 
   const audit = createAuditLog({ db, clock });
@@ -207,6 +209,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     employeePages: createEmployeeRouter({ signer, preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
     config,
     metricsRegistry: metrics.registry,
+    metricsToken: await readMetricsToken(secrets, config.METRICS_TOKEN_SECRET),
     csrfSecret: Buffer.from(await generatedSecret(secrets, 'csrf-signing-key'), 'base64'),
   };
 
@@ -232,6 +235,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
         pollMs: 2000,
         maxAttempts: config.JOB_MAX_ATTEMPTS,
         workerId,
+        onRunFinished: metrics.jobRunFinished,
       }),
     delivery,
     logger,

@@ -28,6 +28,15 @@ export interface ErpFormField {
   maxLength: number;
 }
 
+/** What an ERP client reports about each exchange: the path without its query, never credentials. */
+export interface ErpRequestInfo {
+  path: string;
+  status: number;
+  retry: boolean;
+  /** From sending the request to its answer or failure, by the client's clock. */
+  durationMs: number;
+}
+
 export interface ErpClientOptions {
   baseUrl: string;
   /** The tenant's IANA zone: the ERP's local dates and times are read in it. */
@@ -42,7 +51,7 @@ export interface ErpClientOptions {
   maxRetries?: number;
   requestsPerSecond?: number;
   /** One call per HTTP answer (status 0 when none came); `retry` says the request will be retried. */
-  onRequest?: (info: { path: string; status: number; retry: boolean }) => void;
+  onRequest?: (info: ErpRequestInfo) => void;
 }
 
 export interface ErpConnectionCheckOptions extends ErpConnection {

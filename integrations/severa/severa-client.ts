@@ -11,6 +11,7 @@ import type { Clock } from '../../src/clock';
 import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
 import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
+import type { ErpRequestInfo } from '../erp/adapter';
 import type { ErpClient, ErpHoliday, ErpRowCounts } from '../erp/erp-client';
 import { erpExplanation } from './error-body';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
@@ -36,7 +37,7 @@ export interface SeveraClientDeps {
   random?: () => number;
   sleep?: (ms: number) => Promise<void>;
   /** One call per HTTP answer (status 0 when none came); `retry` says the request will be retried. */
-  onRequest?: (info: { path: string; status: number; retry: boolean }) => void;
+  onRequest?: (info: ErpRequestInfo) => void;
 }
 
 type Query = Record<string, string | undefined>;
@@ -193,6 +194,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       counters.requests++;
       let res: HttpResponse | undefined;
       let failure: TransportError | undefined;
+      const sentAt = deps.clock.now().getTime();
       try {
         res = await sendRequest({
           url: urlFor(path, spec.query),
@@ -209,15 +211,16 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       }
       const status = res?.status ?? 0;
       const attempt = retries + 1;
+      const durationMs = deps.clock.now().getTime() - sentAt;
 
       if (res && status >= 200 && status < 300) {
-        deps.onRequest?.({ path, status, retry: false });
+        deps.onRequest?.({ path, status, retry: false, durationMs });
         log.debug('erp request', { path, status, attempt });
         paceFrom(res);
         return res;
       }
       if (res && status === 404 && spec.allowNotFound) {
-        deps.onRequest?.({ path, status, retry: false });
+        deps.onRequest?.({ path, status, retry: false, durationMs });
         return res;
       }
       if (res && status === 401 && authenticated && !renewedToken) {
@@ -225,32 +228,32 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
         renewedToken = true;
         tokens.invalidate();
         counters.retries++;
-        deps.onRequest?.({ path, status, retry: true });
+        deps.onRequest?.({ path, status, retry: true, durationMs });
         log.info('erp token renewed after 401', { path, attempt });
         continue;
       }
       const final = failure ? (failure.retryable ? undefined : failure) : res && refusal(res, { ...spec, authenticated });
       if (final) {
-        deps.onRequest?.({ path, status, retry: false });
+        deps.onRequest?.({ path, status, retry: false, durationMs });
         log.warn('erp request failed', { path, status, attempt, reason: failure?.kind ?? 'status' });
         if (final instanceof UpstreamError) throw final;
         fail(`ERP request to ${path} failed: ${final.message}`, false, final);
       }
       const reason = failure ? failure.kind : `status ${status}`;
       if (retries >= maxRetries) {
-        deps.onRequest?.({ path, status, retry: false });
+        deps.onRequest?.({ path, status, retry: false, durationMs });
         log.warn('erp request gave up', { path, status, attempt, reason });
         fail(`ERP request to ${path} still failing after ${maxRetries} retries (${reason})`, true, failure);
       }
       const asked = res ? serverWait(res) : undefined;
       if (asked !== undefined && asked > MAX_SERVER_WAIT_MS) {
-        deps.onRequest?.({ path, status, retry: false });
+        deps.onRequest?.({ path, status, retry: false, durationMs });
         fail(`ERP asked to wait ${Math.ceil(asked / 1000)} s before retrying ${path}`, true);
       }
       const waitMs = asked ?? fullJitterDelay(retries, random, DEFAULT_BACKOFF);
       retries++;
       counters.retries++;
-      deps.onRequest?.({ path, status, retry: true });
+      deps.onRequest?.({ path, status, retry: true, durationMs });
       log.warn('erp request retried', { path, status, attempt, reason, waitMs });
       await sleep(waitMs);
     }

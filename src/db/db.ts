@@ -10,6 +10,3 @@ export interface Db {
 }
 
 export type { Dialect };
-
-/** The database or a transaction on it: repository steps that must share a caller's transaction take this. */
-export type Executor = Kysely<Database>;

@@ -5,7 +5,7 @@ import type { Db } from '../db/db';
 import { NotFoundError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createDeliveryRepo, type DeliveryState, type RecipientFacts } from './delivery.repo';
-import { EmailSendError } from './errors';
+import { EmailSendError, type EmailSendErrorKind } from './errors';
 import type { EmailLanguage } from './i18n';
 import type { InsightEmailInput, InsightEmailRenderer, RenderedEmail } from './render';
 import type { EmailTransport } from './transport';
@@ -49,6 +49,8 @@ export interface DeliveryDeps {
   sleep?: (ms: number) => Promise<void>;
   retry?: { maxAttempts?: number; baseDelayMs?: number; maxRateLimitWaits?: number; defaultRateLimitMs?: number };
   tokenTtlDays?: number;
+  /** Told about every hand-over to the provider (metrics): 'sent', or the kind of failure. */
+  onSend?: (info: { outcome: 'sent' | EmailSendErrorKind | 'unclassified'; durationMs: number }) => void;
 }
 
 const LANGUAGES: readonly EmailLanguage[] = ['fi', 'sv', 'en'];
@@ -106,10 +108,14 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
     let failures = 0;
     let rateLimitWaits = 0;
     for (;;) {
+      const startedAt = clock.now().getTime();
+      const observe = (outcome: 'sent' | EmailSendErrorKind | 'unclassified') => deps.onSend?.({ outcome, durationMs: clock.now().getTime() - startedAt });
       try {
         const { providerId } = await transport.send(msg);
+        observe('sent');
         return { state: 'sent', providerId };
       } catch (err) {
+        observe(err instanceof EmailSendError ? err.kind : 'unclassified');
         if (!(err instanceof EmailSendError)) {
           // Not a classified provider answer: the message may or may not have left.
           log.error('email send outcome unknown', { error: err instanceof Error ? err.name : typeof err });

@@ -47,6 +47,17 @@ export interface WorkerOptions<D> {
   timers?: WorkerTimers;
   /** First wait before a failed run-record write is tried again; doubles each time. */
   bookkeepingRetryMs?: number;
+  /** Told about every run this worker executed to its end (metrics). */
+  onRunFinished?: (info: RunFinished) => void;
+}
+
+/** `lost`: the run ended, but its record was no longer this worker's to write (lease lost, purged). */
+export type RunOutcome = 'succeeded' | 'retrying' | 'dead' | 'cancelled' | 'lost';
+
+export interface RunFinished {
+  job: string;
+  outcome: RunOutcome;
+  durationMs: number;
 }
 
 export interface Worker {
@@ -175,9 +186,13 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     } finally {
       stopHeartbeat();
     }
+    const ended = (recorded: boolean, outcome: RunOutcome): void =>
+      options.onRunFinished?.({ job: run.job, outcome: recorded ? outcome : 'lost', durationMs: summary().durationMs });
     if (outcome.ok) {
-      if (await record(runLogger, () => repo.succeed({ ...finish, ...summary() }))) runLogger.info('Job run succeeded', { counters });
+      const recorded = await record(runLogger, () => repo.succeed({ ...finish, ...summary() }));
+      if (recorded) runLogger.info('Job run succeeded', { counters });
       else runLogger.warn('Job run finished, but the run is no longer ours (lease lost or record purged); nothing recorded', { counters });
+      ended(recorded, 'succeeded');
       return;
     }
     const { errorClass, errorMessage } = describeError(outcome.err);
@@ -185,6 +200,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
       const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: 'cancelled', runAfter: run.run_after, errorClass, errorMessage }));
       if (recorded) runLogger.warn('Job run cancelled', { errorClass, reason: errorMessage });
       else runLogger.warn('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded', { errorClass });
+      ended(recorded, 'cancelled');
       return;
     }
     const dead = run.attempts >= maxAttempts;
@@ -192,6 +208,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     const recorded = await record(runLogger, () => repo.fail({ ...finish, ...summary(), state: dead ? 'dead' : 'retrying', runAfter, errorClass, errorMessage }));
     if (!recorded) runLogger.warn('Job run stopped; the run is no longer ours (lease lost or record purged), nothing recorded', { errorClass });
     else runLogger[dead ? 'error' : 'warn'](dead ? 'Job run dead' : 'Job run failed, will retry', { errorClass, runAfter });
+    ended(recorded, dead ? 'dead' : 'retrying');
   }
 
   function launch(run: JobRun): void {

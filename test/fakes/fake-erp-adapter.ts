@@ -22,6 +22,7 @@ function createFakeErpClient(options: ErpClientOptions): ErpClient {
     const url = new URL(`${options.baseUrl}${path}`);
     for (const [k, v] of Object.entries(query)) url.searchParams.set(k, v);
     counters.requests += 1;
+    const sentAt = options.clock.now().getTime();
     const res = await sendRequest({
       url,
       method: 'GET',
@@ -30,7 +31,7 @@ function createFakeErpClient(options: ErpClientOptions): ErpClient {
       timeoutMs: options.requestTimeoutMs ?? 5_000,
       maxBytes: 1024 * 1024,
     });
-    options.onRequest?.({ path, status: res.status, retry: false });
+    options.onRequest?.({ path, status: res.status, retry: false, durationMs: options.clock.now().getTime() - sentAt });
     if (res.status === 401) throw new UpstreamError(FAKE_ERP_REFUSED, UPSTREAM, false);
     if (res.status !== 200) throw new UpstreamError(`The fake ledger answered ${res.status}`, UPSTREAM, res.status >= 500);
     counters.pages += 1;

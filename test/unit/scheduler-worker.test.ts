@@ -86,6 +86,32 @@ describe('job worker', () => {
     expect(row!.finished_at).toBe(clock.now().toISOString());
   });
 
+  it('tells its observer how each run ended and how long it took', async () => {
+    await createJobRunRepo(db).enqueue('sync', 't1', 's', T0, T0);
+    await createJobRunRepo(db).enqueue('insights', 't1', 's', T0, T0);
+    const seen: unknown[] = [];
+    const w = worker(
+      [
+        job('sync', async () => {
+          clock.advance(2000);
+          throw new Error('upstream down');
+        }),
+        job('insights', async () => {
+          clock.advance(500);
+        }),
+      ],
+      { concurrency: 1, maxAttempts: 1, onRunFinished: (info) => seen.push(info) },
+    );
+    expect(await w.runOnce()).toBe(2);
+    expect(seen).toEqual(
+      expect.arrayContaining([
+        { job: 'sync', outcome: 'dead', durationMs: 2000 },
+        { job: 'insights', outcome: 'succeeded', durationMs: 500 },
+      ]),
+    );
+    expect(seen).toHaveLength(2);
+  });
+
   it('resumes a run whose lease expired and shows the saved checkpoint', async () => {
     const repo = createJobRunRepo(db);
     await repo.enqueue('sync', 't1', 's', T0, T0);

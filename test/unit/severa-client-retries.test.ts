@@ -32,8 +32,8 @@ test('429 with Retry-After in seconds waits exactly that long, then succeeds', a
   expect(pages).toHaveLength(1);
   expect(sleeps).toEqual([7000]);
   expect(requestsSeen.filter((r) => r.path === '/v1/users')).toEqual([
-    { path: '/v1/users', status: 429, retry: true },
-    { path: '/v1/users', status: 200, retry: false },
+    { path: '/v1/users', status: 429, retry: true, durationMs: 0 },
+    { path: '/v1/users', status: 200, retry: false, durationMs: 0 },
   ]);
   expect(client.stats().retries).toBe(1);
 });
@@ -92,8 +92,8 @@ test('a request that times out is retried', async () => {
 
   expect(pages[0]).toHaveLength(1);
   expect(requestsSeen.filter((r) => r.path === '/v1/users')).toEqual([
-    { path: '/v1/users', status: 0, retry: true },
-    { path: '/v1/users', status: 200, retry: false },
+    { path: '/v1/users', status: 0, retry: true, durationMs: 0 },
+    { path: '/v1/users', status: 200, retry: false, durationMs: 0 },
   ]);
 });
 
