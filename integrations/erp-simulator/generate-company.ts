@@ -13,6 +13,8 @@ export interface GenerateCompanyOptions {
   /** YYYY-MM-DD, the last day with data. */
   endDate: string;
   projects?: number;
+  /** Amplitude 0..1 of a yearly cycle in billable work (see demandOn); 0, no cycle, by default. */
+  demandCycle?: number;
 }
 
 const PROJECT_WORDS = ['Verkkokauppa', 'Integraatio', 'Mobiilisovellus', 'Raportointi', 'Pilvisiirto', 'Asiakasportaali', 'Tietovarasto'];
@@ -61,6 +63,7 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
   if (endDay === undefined) throw new Error('endDate must be a valid YYYY-MM-DD date');
   if (!Number.isInteger(opts.employees) || opts.employees < 1 || opts.employees > 20_000) throw new Error('employees must be 1..20000');
   if (!Number.isInteger(opts.months) || opts.months < 1 || opts.months > 120) throw new Error('months must be 1..120');
+  if (!((opts.demandCycle ?? 0) >= 0 && (opts.demandCycle ?? 0) <= 1)) throw new Error('demandCycle must be 0..1');
   const seed = opts.seed >>> 0;
   const period = periodFrom(seed, endDay, opts.months);
   const companyDomain = `company-${seed}.example`;
@@ -68,7 +71,9 @@ export function generateCompany(opts: GenerateCompanyOptions): SimCompany {
   const holidays = finnishDaysOff(period.startDay, period.endDay);
   const absences = generateAbsences(period, users);
   const projects = generateProjects(period, opts.projects ?? Math.max(3, Math.ceil(opts.employees / 6)), users);
-  const hours = generateHours(period, users, absences, projects, holidays);
+  // A company with a demand cycle serves its customers continuously: no project ends in the period.
+  if ((opts.demandCycle ?? 0) > 0) for (const p of projects) p.deadlineDay = null;
+  const hours = generateHours(period, users, absences, projects, holidays, opts.demandCycle ?? 0);
   setBudgets(period, projects, hours.hoursByProject);
   const customers = generateCustomers(seed, Math.max(2, Math.ceil(projects.length / 3)));
   const phases = generatePhases(seed, projects, period.endDay);

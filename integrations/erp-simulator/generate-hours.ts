@@ -50,14 +50,35 @@ function assignProjects(rng: Rng, projects: SimProject[]): number[] {
   return [...chosen];
 }
 
-function projectFor(rng: Rng, mine: number[], projects: SimProject[], day: number): SimProject {
-  const open = mine
-    .map((i) => projects[i])
-    .filter((p): p is SimProject => !!p && p.startDay <= day && (p.deadlineDay === null || p.deadlineDay >= day));
+const isOpen = (p: SimProject | undefined, day: number): p is SimProject =>
+  !!p && p.startDay <= day && (p.deadlineDay === null || p.deadlineDay >= day);
+
+/**
+ * `staffed`: when none of the person's own projects is open, they move to another open customer
+ * project (a company that keeps everyone on customer work); otherwise they log internal time.
+ */
+function projectFor(rng: Rng, mine: number[], projects: SimProject[], day: number, staffed: boolean): SimProject {
+  let open = mine.map((i) => projects[i]).filter((p) => isOpen(p, day));
+  if (staffed && open.length === 0) open = projects.filter((p) => !p.isInternal && isOpen(p, day));
   const internal = projects[0];
   if (!internal) throw new Error('company has no internal project');
   // Everyone logs some internal time (meetings, training); otherwise time goes to an open project.
   return open.length === 0 || chance(rng, 0.15) ? internal : pick(rng, open);
+}
+
+/** Mid-July, the day of the year when a company with a demand cycle bills least. */
+const QUIETEST_DAY_OF_YEAR = 196;
+const YEAR_DAYS = 365.2425;
+
+/**
+ * A company with a demand cycle keeps everyone on customer projects (see projectFor), so the cycle is
+ * what moves utilisation. Share of the usual billable probability on an epoch day: 1 without a cycle; with amplitude a, a
+ * smooth yearly wave from 1 in mid-January down to 1 − a in mid-July (customers' summer break).
+ */
+export function demandOn(day: number, amplitude: number): number {
+  if (amplitude === 0) return 1;
+  const dayOfYear = ((day % YEAR_DAYS) + YEAR_DAYS) % YEAR_DAYS;
+  return 1 - (amplitude * (1 + Math.cos((2 * Math.PI * (dayOfYear - QUIETEST_DAY_OF_YEAR)) / YEAR_DAYS))) / 2;
 }
 
 export function generateHours(
@@ -66,6 +87,7 @@ export function generateHours(
   absences: SimAbsence[],
   projects: SimProject[],
   holidays: ReadonlySet<number>,
+  demandCycle = 0,
 ): HoursResult {
   const days = period.endDay - period.startDay + 1;
   const store = new WorkHourStore(users.length * days);
@@ -104,14 +126,14 @@ export function generateHours(
       const delay = r2 < 0.7 ? 0 : r2 < 0.9 ? intBetween(rng, 1, 3) : intBetween(rng, 4, 10);
       const updatedAt = Math.min(periodEnd, helsinkiEpochSeconds(day + delay, 15 * 60 + intBetween(rng, 0, 180)));
       for (const part of split(rng, quarters)) {
-        const project = projectFor(rng, mine, projects, day);
+        const project = projectFor(rng, mine, projects, day, demandCycle > 0);
         hoursByProject[project.index] = (hoursByProject[project.index] ?? 0) + part / 4;
         store.push({
           userIndex: user.index,
           day,
           centiHours: part * 25,
           projectIndex: project.index,
-          isBillable: !project.isInternal && chance(rng, 0.92),
+          isBillable: !project.isInternal && chance(rng, 0.92 * demandOn(day, demandCycle)),
           isProductive: !project.isInternal,
           updatedAt,
         });

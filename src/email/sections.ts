@@ -76,7 +76,8 @@ export function missingHoursSection({ m, f }: SectionContext, v: MissingHoursVal
 export function utilisationSection({ m, f, period }: SectionContext, v: UtilisationValues, tone: Severity): Section {
   const target = f.percent(v.target);
   const notes = [
-    m.utilisation.forecastMonth(f.percent(v.forecastRestOfMonth), f.percent(v.intervalLow), f.percent(v.intervalHigh)),
+    m.utilisation.forecastNextWeek(f.percent(v.forecastNextWeek), f.percent(v.intervalLow), f.percent(v.intervalHigh)),
+    m.utilisation.forecastMonth(f.percent(v.forecastRestOfMonth)),
     m.utilisation.forecastNext4(f.percent(v.forecastNext4Weeks)),
   ];
   if (v.fallback === 1) notes.push(m.utilisation.fallback);

@@ -3,8 +3,8 @@ import { addDays, daysBetween, lastCompletedWeek } from './dates';
 import { assertValidSettings, type TenantInsightSettings } from './input';
 import { createDayTable, type DayTable } from './timeline';
 
-/** Weeks of utilisation history the forecast looks at; a year covers seasonality without slowing runs. */
-export const UTILISATION_HISTORY_WEEKS = 52;
+/** Weeks of utilisation history the forecast looks at: two years, so a yearly cycle can be seen twice. */
+export const UTILISATION_HISTORY_WEEKS = 104;
 /** Weeks of a person's own workdays that define "usual" for the anomaly score. */
 export const ANOMALY_BASELINE_WEEKS = 12;
 /** Weeks before the period the billable-share drop compares with. */

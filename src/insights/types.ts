@@ -33,8 +33,14 @@ export interface UtilisationValues {
   target: number;
   forecastRestOfMonth: number;
   forecastNext4Weeks: number;
+  /** Next week's forecast and the 80 % and 95 % prediction intervals around it (calibrated by backtest). */
+  forecastNextWeek: number;
   intervalLow: number;
   intervalHigh: number;
+  interval95Low: number;
+  interval95High: number;
+  /** Seasonal period found in the history, in weeks; 0 for none. */
+  seasonalPeriod: number;
   /** Index into FORECAST_METHODS. */
   method: number;
   /** 1 when history was too short and a safe baseline was used instead. */
@@ -43,7 +49,7 @@ export interface UtilisationValues {
   history: number[];
 }
 
-export const FORECAST_METHODS = ['baseline', 'seasonal-naive', 'ses', 'holt', 'damped'] as const;
+export const FORECAST_METHODS = ['baseline', 'seasonal-naive', 'ses', 'holt', 'damped', 'theta', 'recent-mean', 'combined'] as const;
 
 export interface AnomalyValues {
   /** yyyymmdd */

@@ -1,5 +1,6 @@
 import { generateCompany } from '../../integrations/erp-simulator';
 import { finnishPublicHolidays, isoDate, isoWeekday, parseIsoDate } from '../../integrations/erp-simulator/calendar';
+import { demandOn } from '../../integrations/erp-simulator/generate-hours';
 import { guidFor } from '../../integrations/erp-simulator/prng';
 import type { SimCompany } from '../../integrations/erp-simulator';
 
@@ -148,5 +149,30 @@ describe('erp simulator company generation', () => {
     const big = generateCompany({ seed: 1, employees: 1000, months: 24, endDate: '2025-12-31' });
     expect(big.counts().entries).toBeGreaterThan(400_000);
     expect(big.groundTruth().missingDays.length).toBeGreaterThan(1000);
+  });
+
+  it('bills less in summer with a demand cycle, and keeps everyone on customer projects', () => {
+    // Mid-July (day of year 196) is the trough, half a year later the peak; no cycle leaves the rate alone.
+    const july15 = parseIsoDate('2025-07-15') as number;
+    expect(demandOn(july15, 0.5)).toBeCloseTo(0.5, 3);
+    expect(demandOn(parseIsoDate('2025-01-13') as number, 0.5)).toBeCloseTo(1, 3);
+    expect(demandOn(july15, 0)).toBe(1);
+    const cyclic = generateCompany({ ...options, months: 24, demandCycle: 0.5 });
+    expect(cyclic.projects.every((p) => p.deadlineDay === null)).toBe(true);
+    const share = (month: string): number => {
+      let billable = 0;
+      let all = 0;
+      for (let i = 0; i < cyclic.hours.length; i += 1) {
+        const row = cyclic.hours.get(i);
+        if (!isoDate(row.day).includes(month) || cyclic.projects[row.projectIndex]?.isInternal) continue;
+        all += row.centiHours;
+        if (row.isBillable) billable += row.centiHours;
+      }
+      return billable / all;
+    };
+    // Customer work is billed at 0.92 × demand: about 0.46 in July, about 0.92 in January.
+    expect(share('2024-07-')).toBeLessThan(0.6);
+    expect(share('2024-01-')).toBeGreaterThan(0.85);
+    expect(() => generateCompany({ ...options, demandCycle: 1.5 })).toThrow('demandCycle must be 0..1');
   });
 });

@@ -1,7 +1,7 @@
 import { flexBalanceInsight } from '../../src/insights/flex-balance';
 import type { Contract, DayFact } from '../../src/insights/input';
 import { FORECAST_METHODS } from '../../src/insights/types';
-import { utilisationInsight } from '../../src/insights/utilisation';
+import { utilisationInsight, weeklyUtilisation } from '../../src/insights/utilisation';
 import { contextFor, day, everyDay, person, timelineOf } from './insights-fixtures';
 
 const fromMarch: Contract = { start: '2026-03-02', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] };
@@ -66,8 +66,12 @@ describe('utilisation', () => {
         monthToDate: 0.667,
         forecastNext4Weeks: 0.667,
         forecastRestOfMonth: 0.667,
+        forecastNextWeek: 0.667,
         intervalLow: 0,
         intervalHigh: 1,
+        interval95Low: 0,
+        interval95High: 1,
+        seasonalPeriod: 0,
         method: FORECAST_METHODS.indexOf('baseline'),
         fallback: 1,
         history: [0.667],
@@ -92,8 +96,22 @@ describe('utilisation', () => {
     const ctx = contextFor('2026-11-23');
     const days = everyDay('2026-03-02', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450, { billableMinutes: 360 }));
     const insight = utilisationInsight(timelineOf(person(days, [fromMarch]), ctx), ctx);
-    // Holidays only remove days from both sides, so every week is 360 / 450 = 0.8.
-    expect(insight?.values).toMatchObject({ lastWeek: 0.8, forecastNext4Weeks: 0.8, fallback: 0 });
+    // The last twelve weeks are all 360 / 450 = 0.8.
+    expect(insight?.values).toMatchObject({
+      lastWeek: 0.8,
+      forecastNext4Weeks: 0.8,
+      forecastNextWeek: 0.8,
+      seasonalPeriod: 0,
+      method: FORECAST_METHODS.indexOf('combined'),
+      fallback: 0,
+    });
+    // Weeks with a public holiday read 1 (hours entered on the holiday too), so the past errors and the
+    // intervals have some width, nested around the forecast.
+    const v = insight?.kind === 'utilisation' ? insight.values : null;
+    expect(v?.interval95Low).toBeLessThanOrEqual(v?.intervalLow ?? -1);
+    expect(v?.intervalLow).toBeLessThan(0.8);
+    expect(v?.intervalHigh).toBeGreaterThan(0.8);
+    expect(v?.interval95High).toBeGreaterThanOrEqual(v?.intervalHigh ?? 2);
     expect(insight?.severity).toBe('info');
     expect(insight?.values).toHaveProperty('history', new Array(12).fill(0.8));
   });
@@ -102,5 +120,15 @@ describe('utilisation', () => {
     const ctx = contextFor('2026-05-18');
     const away = everyDay('2026-05-11', '2026-05-17', [1, 2, 3, 4, 5], (d) => day(d, 0, { absenceMinutes: 450 }));
     expect(utilisationInsight(timelineOf(person(away, [fromMarch]), ctx), ctx)).toBeNull();
+  });
+
+  it('skips a week away but keeps the calendar week of every value', () => {
+    const ctx = contextFor('2026-11-23');
+    // Away the whole week of 2026-11-09: no available time, so no value, and the next value is two weeks on.
+    const days = everyDay('2026-10-26', '2026-11-22', [1, 2, 3, 4, 5], (d) =>
+      d >= '2026-11-09' && d <= '2026-11-13' ? day(d, 0, { absenceMinutes: 450 }) : day(d, 450, { billableMinutes: 360 }),
+    );
+    const series = weeklyUtilisation(timelineOf(person(days, [fromMarch]), ctx), ctx.period.endIndex, 4);
+    expect(series).toEqual({ values: [0.8, 0.8, 0.8], weeks: [0, 1, 3] });
   });
 });

@@ -46,7 +46,9 @@ export interface Messages {
     leadAbove: string;
     leadBelow(target: string): string;
     chartCaption(target: string): string;
-    forecastMonth(value: string, low: string, high: string): string;
+    /** Next week's forecast with its 80 % interval, said as "8 weeks in 10". */
+    forecastNextWeek(value: string, low: string, high: string): string;
+    forecastMonth(value: string): string;
     forecastNext4(value: string): string;
     fallback: string;
   };
