@@ -3,8 +3,8 @@ import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { NotFoundError } from '../errors';
-import { subjectDigest } from '../retention/purge-runner';
-import { absenceCipherContext } from '../sync/absence-sync';
+import { subjectDigest } from '../crypto/subject-digest';
+import { absenceCipherContext } from '../db/fact-columns';
 import type { RetentionService } from '../retention/retention.service';
 
 /** Audit action names for data subject requests; the audit log and its readers depend on these. */

@@ -1,7 +1,6 @@
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
-import { absenceCipherContext } from '../sync/absence-sync';
-import { maskToWorkdays } from '../sync/people-sync';
+import { absenceCipherContext, maskToWorkdays } from '../db/fact-columns';
 import { newId } from '../util/ids';
 import type { Contract, DayFact, PersonHistory, ProjectHistory } from './input';
 import type { Insight } from './types';
@@ -109,4 +108,21 @@ export async function replaceInsights(db: Db, tenantId: string, period: string, 
     }));
     for (let i = 0; i < rows.length; i += 200) await trx.insertInto('insights').values(rows.slice(i, i + 200)).execute();
   });
+}
+
+/** The company's own days off as the last sync read them; empty when public holidays stand in. */
+export async function loadCompanyHolidays(db: Db, tenantId: string): Promise<string[]> {
+  const row = await db.kysely.selectFrom('tenant_calendars').select('holidays_json').where('tenant_id', '=', tenantId).executeTakeFirst();
+  return row ? (JSON.parse(row.holidays_json) as string[]) : [];
+}
+
+/** The ERP's flex balances of a tenant's people as of a date (people without one are absent). */
+export async function loadErpFlexBalances(db: Db, tenantId: string, asOf: string): Promise<Map<string, number>> {
+  const rows = await db.kysely
+    .selectFrom('flex_balances')
+    .select(['erp_person_id', 'balance_minutes'])
+    .where('tenant_id', '=', tenantId)
+    .where('as_of', '=', asOf)
+    .execute();
+  return new Map(rows.map((r) => [r.erp_person_id, r.balance_minutes]));
 }

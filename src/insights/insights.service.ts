@@ -3,21 +3,26 @@ import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
-import type { TenantSettings } from '../tenants/tenants.schema';
-import { loadCompanyHolidays } from '../sync/calendar.repo';
-import { loadErpFlexBalances } from '../sync/flex-sync';
 import { createWorkCalendar } from './calendar';
 import { lastCompletedWeek } from './dates';
 import { computeInsights } from './engine';
 import { defaultInsightSettings, type TenantInsightSettings } from './input';
-import { loadPeople, loadProjects, replaceInsights } from './insights.repo';
+import { loadCompanyHolidays, loadErpFlexBalances, loadPeople, loadProjects, replaceInsights } from './insights.repo';
 import type { InsightKind } from './types';
+
+/** The tenant settings the engine reads; a stored tenant's settings satisfy it. */
+export interface InsightsTenantSettings {
+  enabledInsights: readonly string[];
+  utilisationTarget: number;
+  teamView: boolean;
+  halfDayEves: boolean;
+}
 
 export interface InsightsTenant {
   id: string;
   timezone: string;
   country: string;
-  settings: TenantSettings;
+  settings: InsightsTenantSettings;
 }
 
 export interface InsightsService {

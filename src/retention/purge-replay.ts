@@ -1,5 +1,6 @@
 import type { Db } from '../db/db';
-import { subjectDigest, type PurgeReason } from './purge-runner';
+import { subjectDigest } from '../crypto/subject-digest';
+import type { PurgeReason } from './purge-runner';
 import type { RetentionService } from './retention.service';
 
 export interface LoggedPurge {

@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import { sql, type RawBuilder } from 'kysely';
 import type { Clock } from '../clock';
 import type { Envelope } from '../crypto/envelope';
+import { subjectDigest } from '../crypto/subject-digest';
 import type { Db, Dialect } from '../db/db';
 import type { Logger } from '../logging/logger';
 import { FenceError, type WriteFence } from '../scheduler/write-fence';
@@ -31,14 +31,6 @@ export interface PurgeRunnerDeps {
   afterBatch?: AfterBatch;
   /** Our own copies of sent messages (the file outbox): erased first, while the rows that find them still exist. */
   messages?: SentMessageEraser;
-}
-
-/**
- * What a completed person purge keeps instead of the ERP person ID: a digest that proves "this ID was
- * erased" when someone asks with the ID, without the record itself pointing at the person.
- */
-export function subjectDigest(tenantId: string, personId: string): string {
-  return `sha256:${createHash('sha256').update(JSON.stringify([tenantId, personId])).digest('hex').slice(0, 32)}`;
 }
 
 /** A write for a tenant or person that a purge covers: the writer must stop (and retry later). */

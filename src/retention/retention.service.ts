@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import { FINISHED_STATES } from '../scheduler/job-run-repo';
+import { FINISHED_STATES } from '../scheduler/job-definition';
 import { deleteInBatches, type TableName } from './batch-delete';
 import { createPurgeRunner, type PurgeReason, type PurgeResult, type PurgeRunnerDeps } from './purge-runner';
 import { addDays, firstPurgeDay, isPastRetention, localDate, monthsBefore } from './retention-rule';

@@ -3,8 +3,6 @@ import type { Db, Dialect } from '../db/db';
 import type { Database, JobRun } from '../db/schema';
 import { newId } from '../util/ids';
 
-export type JobState = 'queued' | 'running' | 'succeeded' | 'retrying' | 'dead' | 'cancelled';
-export const FINISHED_STATES: JobState[] = ['succeeded', 'dead', 'cancelled'];
 
 export interface ClaimParams {
   /** A token unique to this claim (worker ID + random suffix); every later write must present it. */

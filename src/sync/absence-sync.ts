@@ -1,16 +1,10 @@
 import { skipUnknownUser, type SyncRun } from './context';
 import { absenceMinutesByDay } from './absence-days';
+import { absenceCipherContext } from '../db/fact-columns';
 import { upsert } from '../db/upsert';
 import { expectedMinutes } from '../insights/calendar';
 
 const BATCH = 500;
-
-const cipherContext = (tenantId: string, personId: string, date: string) => ({
-  tenantId,
-  table: 'daily_facts',
-  column: 'absence_minutes',
-  rowId: `${personId}|${date}`,
-});
 
 /**
  * Absences are re-read for the whole window on every run: the ERP does not report deleted activities
@@ -60,7 +54,7 @@ async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<vo
           recorded_minutes: 0,
           billable_minutes: 0,
           expected_minutes: expectedMinutes(run.contracts.get(personId) ?? [], date, run.calendar),
-          absence_minutes_enc: await run.envelope.encryptNumber(cipherContext(run.tenantId, personId, date), m),
+          absence_minutes_enc: await run.envelope.encryptNumber(absenceCipherContext(run.tenantId, personId, date), m),
           entry_count: 0,
           updated_at: run.stamp,
         };
@@ -89,5 +83,3 @@ async function clearAbsences(run: SyncRun, keys: { erp_person_id: string; date: 
     });
   }
 }
-
-export { cipherContext as absenceCipherContext };

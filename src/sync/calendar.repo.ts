@@ -14,9 +14,3 @@ export async function saveHolidaySource(db: Pick<Db, 'kysely' | 'dialect'>, tena
   };
   await upsert(db, 'tenant_calendars', [row], ['tenant_id']);
 }
-
-/** The company's own days off as the last sync read them; empty when public holidays stand in. */
-export async function loadCompanyHolidays(db: Db, tenantId: string): Promise<string[]> {
-  const row = await db.kysely.selectFrom('tenant_calendars').select('holidays_json').where('tenant_id', '=', tenantId).executeTakeFirst();
-  return row ? (JSON.parse(row.holidays_json) as string[]) : [];
-}

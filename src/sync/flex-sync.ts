@@ -1,4 +1,3 @@
-import type { Db } from '../db/db';
 import { upsert } from '../db/upsert';
 import type { SyncRun } from './context';
 
@@ -33,15 +32,4 @@ export async function syncFlexBalances(run: SyncRun, asOf: string): Promise<void
     });
     run.counters.flexBalances += 1;
   }
-}
-
-/** The ERP's flex balances of a tenant's people as of a date (people without one are absent). */
-export async function loadErpFlexBalances(db: Db, tenantId: string, asOf: string): Promise<Map<string, number>> {
-  const rows = await db.kysely
-    .selectFrom('flex_balances')
-    .select(['erp_person_id', 'balance_minutes'])
-    .where('tenant_id', '=', tenantId)
-    .where('as_of', '=', asOf)
-    .execute();
-  return new Map(rows.map((r) => [r.erp_person_id, r.balance_minutes]));
 }

@@ -1,11 +1,9 @@
 import type { ErpUser, ErpWorkContract } from '../../integrations/erp/erp-client';
+import { maskToWorkdays, workdaysToMask } from '../db/fact-columns';
 import { upsert } from '../db/upsert';
-import { subjectDigest } from '../retention/purge-runner';
+import { subjectDigest } from '../crypto/subject-digest';
 import { isPastRetention } from '../retention/retention-rule';
 import type { SyncRun } from './context';
-
-const workdaysToMask = (days: number[]): number => days.reduce((mask, d) => mask | (1 << (d - 1)), 0);
-export const maskToWorkdays = (mask: number): number[] => [1, 2, 3, 4, 5, 6, 7].filter((d) => mask & (1 << (d - 1)));
 
 function employment(contracts: ErpWorkContract[]): { start: string | null; end: string | null } {
   if (contracts.length === 0) return { start: null, end: null };

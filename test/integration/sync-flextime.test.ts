@@ -3,7 +3,7 @@
  * last completed week's Sunday (the day the weekly insights are for); without the add-on one request
  * a night finds that out.
  */
-import { loadErpFlexBalances } from '../../src/sync/flex-sync';
+import { loadErpFlexBalances } from '../../src/insights/insights.repo';
 import { startFakeSevera, type FakeSevera } from '../fakes/severa-fake-server';
 import { openSeveraSyncDb, type SeveraSyncDb } from '../fakes/severa-sync-db';
 

@@ -2,7 +2,7 @@
  * Expected hours follow the company's own holiday calendar in Severa; without access to it (no
  * settings:read) public holidays of the country stand in, and the tenant's calendar record says why.
  */
-import { loadCompanyHolidays } from '../../src/sync/calendar.repo';
+import { loadCompanyHolidays } from '../../src/insights/insights.repo';
 import { fixture } from '../fakes/severa-client-harness';
 import { startFakeSevera, type FakeSevera } from '../fakes/severa-fake-server';
 import { openSeveraSyncDb, type SeveraSyncDb } from '../fakes/severa-sync-db';

@@ -1,4 +1,4 @@
-import { subjectDigest } from '../../src/retention/purge-runner';
+import { subjectDigest } from '../../src/crypto/subject-digest';
 import { API_OPERATIONS } from '../../src/web/openapi';
 import { startTestServer, type TestServer } from '../fakes/web-app';
 import { createTenant, createWebClient, signInAdmin, signInStaff, type WebClient } from '../fakes/web-client';
