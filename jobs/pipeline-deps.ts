@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import type { ErpClient } from '../integrations/erp/erp-client';
 import type { Clock } from '../src/clock';
 import type { DeliveryService } from '../src/email/delivery.service';
@@ -39,5 +40,7 @@ export async function activeTenant(deps: Pick<PipelineDeps, 'tenants'>, ctx: Pic
     throw err;
   }
   if (tenant.status !== 'active') throw new RunCancelledError(`The tenant is ${tenant.status}; its jobs do not run`);
+  // Retrying cannot mend a stored zone luxon does not know: the run stops once, saying what to fix.
+  if (!IANAZone.isValidZone(tenant.timezone)) throw new RunCancelledError('The tenant time zone is not a known IANA zone; correct it (PATCH /api/v1/tenants/{id})');
   return tenant;
 }

@@ -92,6 +92,12 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
   app.use(requestIdMiddleware);
+  // Pages and answers carry personal data or show a secret once (a new API key, a TOTP secret, an
+  // invite link, an export): no browser or proxy may keep them. Static assets set their own caching.
+  app.use((req, res, next) => {
+    if (!req.path.startsWith('/static/')) res.set('Cache-Control', 'no-store');
+    next();
+  });
   app.use(metrics.middleware);
   if (deps.sendgridEvents) app.use(deps.sendgridEvents);
   app.get('/favicon.ico', (_req, res) => {
@@ -117,7 +123,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
-  app.use('/admin', adminDataRoutes({ reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
+  app.use('/admin', adminDataRoutes({ tenants, reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
   app.use('/api/v1', apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/api/v1', apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }));
   app.use(notFound);

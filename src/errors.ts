@@ -42,6 +42,23 @@ export class ConflictError extends AppError {
   override readonly code = 'conflict';
 }
 
+/**
+ * The tenant is suspended or its contract has ended: admins may still sign in, read status and export
+ * data, but nothing syncs, sends or issues API keys, and its API keys are not accepted.
+ */
+export class TenantInactiveError extends AppError {
+  override readonly status = 403;
+  override readonly code: string;
+  constructor(readonly tenantStatus: string) {
+    super(
+      tenantStatus === 'suspended'
+        ? 'The service for this organisation is suspended: nothing syncs, sends or issues API keys; data can still be read and exported'
+        : 'The contract of this organisation has ended: nothing syncs, sends or issues API keys; data can still be read and exported until it is purged',
+    );
+    this.code = tenantStatus === 'suspended' ? 'tenant_suspended' : 'tenant_ended';
+  }
+}
+
 /** An outside system (ERP, email provider, key vault) failed or answered something we cannot use. */
 export class UpstreamError extends AppError {
   override readonly status = 502;

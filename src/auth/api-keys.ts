@@ -7,6 +7,15 @@ import { randomToken, sha256 } from './tokens';
 /** Read-only: insight summaries and run status. Writes always need a signed-in admin. */
 export const API_KEY_SCOPE = 'read';
 
+/**
+ * What a request needs of a key's scope (space-separated, as in OAuth): 'read' for GET and HEAD,
+ * 'write' for anything else. No key is issued with 'write', so keys can only ever read.
+ */
+export function scopeAllows(scope: string, method: string): boolean {
+  const needed = method === 'GET' || method === 'HEAD' ? 'read' : 'write';
+  return scope.split(/\s+/).includes(needed);
+}
+
 export interface ApiKeyInfo {
   id: string;
   prefix: string;
@@ -21,7 +30,8 @@ export interface ApiKeyService {
   list(tenantId: string): Promise<ApiKeyInfo[]>;
   /** NotFoundError for another tenant's key, so key IDs cannot be probed across tenants. */
   revoke(tenantId: string, id: string): Promise<void>;
-  authenticate(key: string): Promise<{ id: string; tenantId: string; scope: string } | undefined>;
+  /** tenantStatus lets the caller refuse keys of a suspended or ended tenant with a clear answer. */
+  authenticate(key: string): Promise<{ id: string; tenantId: string; scope: string; tenantStatus: string } | undefined>;
 }
 
 const KEY_FORMAT = /^eik_[A-Za-z0-9]{8}_[A-Za-z0-9_-]{43}$/;
@@ -57,11 +67,12 @@ export function createApiKeyService(deps: { db: Db; clock: Clock }): ApiKeyServi
       if (!KEY_FORMAT.test(key)) return undefined;
       const row = await db.kysely
         .selectFrom('api_keys')
-        .select(['id', 'tenant_id', 'scope'])
-        .where('key_hash', '=', sha256(key))
-        .where('revoked_at', 'is', null)
+        .innerJoin('tenants', 'tenants.id', 'api_keys.tenant_id')
+        .select(['api_keys.id', 'api_keys.tenant_id', 'api_keys.scope', 'tenants.status'])
+        .where('api_keys.key_hash', '=', sha256(key))
+        .where('api_keys.revoked_at', 'is', null)
         .executeTakeFirst();
-      return row && { id: row.id, tenantId: row.tenant_id, scope: row.scope };
+      return row && { id: row.id, tenantId: row.tenant_id, scope: row.scope, tenantStatus: row.status };
     },
   };
 }

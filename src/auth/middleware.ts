@@ -7,7 +7,7 @@ import { randomToken, safeEqual } from './tokens';
 
 export type AuthContext =
   | { kind: 'session'; session: Session; rawId: string }
-  | { kind: 'api-key'; keyId: string; tenantId: string; scope: string };
+  | { kind: 'api-key'; keyId: string; tenantId: string; scope: string; tenantStatus: string };
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -40,7 +40,7 @@ export function authenticate(deps: { sessions: SessionStore; apiKeys: ApiKeyServ
     const bearer = /^Bearer (eik_\S+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (bearer && req.path.startsWith('/api/')) {
       const key = await apiKeys.authenticate(bearer);
-      if (key) req.auth = { kind: 'api-key', keyId: key.id, tenantId: key.tenantId, scope: key.scope };
+      if (key) req.auth = { kind: 'api-key', keyId: key.id, tenantId: key.tenantId, scope: key.scope, tenantStatus: key.tenantStatus };
     }
     const rawId: unknown = req.cookies?.[names.session];
     if (!req.auth && typeof rawId === 'string') {

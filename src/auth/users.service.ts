@@ -1,10 +1,12 @@
 import type { Clock } from '../clock';
 import type { CipherContext } from '../crypto/envelope';
-import type { Db } from '../db/db';
+import type { Db, Executor } from '../db/db';
 import { ConflictError, ValidationError } from '../errors';
 import { newId } from '../util/ids';
+import { createLoginThrottle } from './login-throttle';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import { randomToken } from './tokens';
+import { checkUsername } from './usernames';
 import { newTotpEnrolment, totpStep, type TotpEnrolment } from './totp';
 
 /** The part of the envelope used to keep TOTP secrets encrypted at rest. */
@@ -21,36 +23,43 @@ export interface LoginUser {
   tenantId: string | null;
 }
 
-export type LoginResult =
-  | { ok: true; user: LoginUser; needsTotp: boolean }
-  | { ok: false; reason: 'invalid' }
-  | { ok: false; reason: 'locked'; lockedUntil: string };
+export type Refusal = { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; lockedUntil: string };
 
+export type LoginResult = { ok: true; user: LoginUser; needsTotp: boolean } | Refusal;
+
+/**
+ * Every check of a password or code takes the source (the client's address) and is counted by the
+ * login throttle, in-session re-authentication included, so a stolen session is no password oracle.
+ */
 export interface UsersService {
   /**
    * For the `create-staff` CLI: the TOTP enrolment and a generated initial password are returned once
    * (printed by main.ts) and never shown again.
    */
   createStaffUser(username: string): Promise<{ userId: string; enrolment: TotpEnrolment; initialPassword: string }>;
-  createAdminUser(input: { tenantId: string; username: string; password: string }): Promise<{ userId: string }>;
-  checkPassword(username: string, password: string): Promise<LoginResult>;
-  checkTotp(userId: string, code: string): Promise<LoginResult>;
+  /**
+   * `claim` runs in the same transaction as the insert, before it (an invite's single use): when it
+   * throws, nothing is created.
+   */
+  createAdminUser(input: { tenantId: string; username: string; password: string; claim?: (trx: Executor) => Promise<void> }): Promise<{ userId: string }>;
+  checkPassword(username: string, password: string, source: string): Promise<LoginResult>;
+  checkTotp(userId: string, code: string, source: string): Promise<LoginResult>;
+  /** The current password again, before a security change; counted like a sign-in. */
+  reauthenticate(userId: string, password: string, source: string): Promise<LoginResult>;
   setPassword(userId: string, password: string): Promise<void>;
   /** Whether a customer admin's sign-in asks for a TOTP code. */
   totpEnabled(userId: string): Promise<boolean>;
   /**
-   * Starts (or restarts) a customer admin's enrolment: the secret is stored encrypted but stays inactive
-   * until confirmTotp proves the authenticator produces codes for it. Returned once, for display.
+   * Starts (or restarts) a customer admin's enrolment after the current password: the secret is stored
+   * encrypted but stays inactive until confirmTotp proves the authenticator produces codes for it.
+   * Returned once, for display.
    */
-  startTotpEnrolment(userId: string): Promise<TotpEnrolment>;
+  startTotpEnrolment(userId: string, password: string, source: string): Promise<{ ok: true; enrolment: TotpEnrolment } | Refusal>;
   /** Turns TOTP on if the code matches the pending secret; a wrong code counts towards lockout. */
-  confirmTotp(userId: string, code: string): Promise<LoginResult>;
+  confirmTotp(userId: string, code: string, source: string): Promise<LoginResult>;
   /** Turns TOTP off; needs the password and a current code, and failures count towards lockout. */
-  disableTotp(userId: string, password: string, code: string): Promise<LoginResult>;
+  disableTotp(userId: string, password: string, code: string, source: string): Promise<LoginResult>;
 }
-
-export const LOCKOUT = { maxFailures: 5, minutes: 15 };
-const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 
 const totpContext = (userId: string): CipherContext => ({
   tenantId: 'system',
@@ -61,21 +70,13 @@ const totpContext = (userId: string): CipherContext => ({
 
 export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretCipher; passwords: PasswordHasher }): UsersService {
   const { db, clock, cipher, passwords } = deps;
+  const throttle = createLoginThrottle({ db, clock });
   const nowIso = (): string => clock.now().toISOString();
 
-  function checkUsername(username: string): void {
-    if (!USERNAME.test(username)) {
-      // Rejecting '@' keeps email addresses out of the users table.
-      throw new ValidationError('Invalid user name', [
-        'Use 3–64 lowercase letters, digits, dots, dashes or underscores (not an email address).',
-      ]);
-    }
-  }
-
-  async function insertUser(row: { id: string; role: Role; tenantId: string | null; username: string; passwordHash: string | null; totpEnc: string | null }) {
-    const exists = await db.kysely.selectFrom('users').select('id').where('username', '=', row.username).executeTakeFirst();
+  async function insertUser(trx: Executor, row: { id: string; role: Role; tenantId: string | null; username: string; passwordHash: string | null; totpEnc: string | null }) {
+    const exists = await trx.selectFrom('users').select('id').where('username', '=', row.username).executeTakeFirst();
     if (exists) throw new ConflictError('That user name is taken');
-    await db.kysely
+    await trx
       .insertInto('users')
       .values({
         id: row.id,
@@ -93,15 +94,26 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       .execute();
   }
 
-  async function recordFailure(userId: string, failures: number): Promise<LoginResult> {
-    if (failures + 1 >= LOCKOUT.maxFailures) {
-      const lockedUntil = new Date(clock.now().getTime() + LOCKOUT.minutes * 60_000).toISOString();
-      await db.kysely.updateTable('users').set({ failed_logins: 0, locked_until: lockedUntil }).where('id', '=', userId).execute();
-      return { ok: false, reason: 'locked', lockedUntil };
+  /**
+   * One counted attempt: the check runs only when the throttle admits it; otherwise the dummy hash
+   * runs instead, so a paused name costs the same work and answers in the same time as any other.
+   */
+  async function attempt(username: string, source: string, check: () => Promise<boolean>): Promise<{ ok: true } | Refusal> {
+    const admission = await throttle.admit(username, source);
+    if (!admission.admitted) {
+      await passwords.verify('', await passwords.dummyHash());
+      return { ok: false, reason: 'locked', lockedUntil: admission.pausedUntil };
     }
-    await db.kysely.updateTable('users').set({ failed_logins: failures + 1 }).where('id', '=', userId).execute();
-    return { ok: false, reason: 'invalid' };
+    if (await check()) return { ok: true };
+    return admission.pausedUntil ? { ok: false, reason: 'locked', lockedUntil: admission.pausedUntil } : { ok: false, reason: 'invalid' };
   }
+
+  const passwordMatches = (user: { password_hash: string | null } | undefined, password: string) => async () => {
+    if (user?.password_hash) return passwords.verify(password, user.password_hash);
+    // Unknown names verify against the dummy hash: the same scrypt cost, so timing tells nothing.
+    await passwords.verify(password, await passwords.dummyHash());
+    return false;
+  };
 
   async function loadActive(where: { id: string } | { username: string }) {
     const q = db.kysely.selectFrom('users').selectAll().where('disabled_at', 'is', null);
@@ -132,9 +144,6 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     return Number(result.numUpdatedRows) === 1;
   }
 
-  const lockedResult = (user: { locked_until: string | null }): LoginResult | null =>
-    user.locked_until && user.locked_until > nowIso() ? { ok: false, reason: 'locked', lockedUntil: user.locked_until } : null;
-
   const toLoginUser = (u: { id: string; role: string; tenant_id: string | null }): LoginUser => ({
     id: u.id,
     role: u.role === 'staff' ? 'staff' : 'admin',
@@ -148,39 +157,51 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const enrolment = newTotpEnrolment(username);
       const totpEnc = await cipher.encrypt(totpContext(userId), enrolment.secret);
       const initialPassword = randomToken(15);
-      await insertUser({ id: userId, role: 'staff', tenantId: null, username, passwordHash: await passwords.hash(initialPassword), totpEnc });
+      const passwordHash = await passwords.hash(initialPassword);
+      await insertUser(db.kysely, { id: userId, role: 'staff', tenantId: null, username, passwordHash, totpEnc });
       return { userId, enrolment, initialPassword };
     },
 
-    async createAdminUser({ tenantId, username, password }) {
+    async createAdminUser({ tenantId, username, password, claim }) {
       checkUsername(username);
       checkPasswordPolicy(password, { username });
       const userId = newId();
-      await insertUser({ id: userId, role: 'admin', tenantId, username, passwordHash: await passwords.hash(password), totpEnc: null });
+      // Hashed before the transaction: the write lock is not held through the key stretching.
+      const passwordHash = await passwords.hash(password);
+      await db.kysely.transaction().execute(async (trx) => {
+        await claim?.(trx);
+        await insertUser(trx, { id: userId, role: 'admin', tenantId, username, passwordHash, totpEnc: null });
+      });
       return { userId };
     },
 
-    async checkPassword(username, password) {
-      const user = await loadActive({ username: username.trim().toLowerCase() });
-      if (!user) {
-        // Same scrypt cost for unknown users, so timing does not reveal which names exist.
-        await passwords.verify(password, await passwords.dummyHash());
-        return { ok: false, reason: 'invalid' };
-      }
-      if (user.locked_until && user.locked_until > nowIso()) return { ok: false, reason: 'locked', lockedUntil: user.locked_until };
-      const passwordOk = user.password_hash !== null && (await passwords.verify(password, user.password_hash));
-      if (!passwordOk) return recordFailure(user.id, user.failed_logins);
+    async checkPassword(username, password, source) {
+      const name = username.trim().toLowerCase();
+      const user = await loadActive({ username: name });
+      const result = await attempt(name, source, passwordMatches(user, password));
+      if (!result.ok) return result;
+      if (!user) return { ok: false, reason: 'invalid' };
       const needsTotp = user.role === 'staff' || user.mfa_enabled === 1;
-      if (!needsTotp) await db.kysely.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      // With a second step to come, the counts stay until the code is right too.
+      if (!needsTotp) await throttle.succeeded(name, source);
       return { ok: true, user: toLoginUser(user), needsTotp };
     },
 
-    async checkTotp(userId, code) {
+    async checkTotp(userId, code, source) {
       const user = await loadActive({ id: userId });
       if (!user || !user.totp_secret_enc) return { ok: false, reason: 'invalid' };
-      if (user.locked_until && user.locked_until > nowIso()) return { ok: false, reason: 'locked', lockedUntil: user.locked_until };
-      if (!(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
-      await db.kysely.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).execute();
+      const result = await attempt(user.username, source, () => useCode(user, code));
+      if (!result.ok) return result;
+      await throttle.succeeded(user.username, source);
+      return { ok: true, user: toLoginUser(user), needsTotp: false };
+    },
+
+    async reauthenticate(userId, password, source) {
+      const user = await loadActive({ id: userId });
+      if (!user) return { ok: false, reason: 'invalid' };
+      const result = await attempt(user.username, source, passwordMatches(user, password));
+      if (!result.ok) return result;
+      await throttle.succeeded(user.username, source);
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
 
@@ -195,33 +216,36 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       return (await loadActive({ id: userId }))?.mfa_enabled === 1;
     },
 
-    async startTotpEnrolment(userId) {
+    async startTotpEnrolment(userId, password, source) {
       const user = await loadAdmin(userId);
       if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on; turn it off first to change the authenticator');
+      const reauth = await attempt(user.username, source, passwordMatches(user, password));
+      if (!reauth.ok) return reauth;
+      await throttle.succeeded(user.username, source);
       const enrolment = newTotpEnrolment(user.username);
       const totpEnc = await cipher.encrypt(totpContext(user.id), enrolment.secret);
       await db.kysely.updateTable('users').set({ totp_secret_enc: totpEnc, mfa_enabled: 0 }).where('id', '=', user.id).execute();
-      return enrolment;
+      return { ok: true, enrolment };
     },
 
-    async confirmTotp(userId, code) {
+    async confirmTotp(userId, code, source) {
       const user = await loadAdmin(userId);
       if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on');
-      const locked = lockedResult(user);
-      if (locked) return locked;
-      if (!(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
-      await db.kysely.updateTable('users').set({ mfa_enabled: 1, failed_logins: 0 }).where('id', '=', user.id).execute();
+      const result = await attempt(user.username, source, () => useCode(user, code));
+      if (!result.ok) return result;
+      await throttle.succeeded(user.username, source);
+      await db.kysely.updateTable('users').set({ mfa_enabled: 1 }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: true };
     },
 
-    async disableTotp(userId, password, code) {
+    async disableTotp(userId, password, code, source) {
       const user = await loadAdmin(userId);
       if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off');
-      const locked = lockedResult(user);
-      if (locked) return locked;
-      const passwordOk = user.password_hash !== null && (await passwords.verify(password, user.password_hash));
-      if (!passwordOk || !(await useCode(user, code))) return recordFailure(user.id, user.failed_logins);
-      await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, totp_last_step: null, failed_logins: 0 }).where('id', '=', user.id).execute();
+      const both = passwordMatches(user, password);
+      const result = await attempt(user.username, source, async () => (await both()) && (await useCode(user, code)));
+      if (!result.ok) return result;
+      await throttle.succeeded(user.username, source);
+      await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, totp_last_step: null }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
   };

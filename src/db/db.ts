@@ -10,3 +10,6 @@ export interface Db {
 }
 
 export type { Dialect };
+
+/** The database or a transaction on it: repository steps that must share a caller's transaction take this. */
+export type Executor = Kysely<Database>;

@@ -5,6 +5,7 @@ import { totpLastStepMigration } from './migrations/002-totp-last-step';
 import { emailSuppressionsMigration } from './migrations/004-email-suppressions';
 import { calendarAndFlexMigration } from './migrations/005-calendar-and-flex';
 import { dropAbsencesMigration } from './migrations/006-drop-absences';
+import { accountLifecycleMigration } from './migrations/007-account-lifecycle';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -14,6 +15,7 @@ function migrations(db: Db): Record<string, Migration> {
     '004-email-suppressions': emailSuppressionsMigration(db.dialect),
     '005-calendar-and-flex': calendarAndFlexMigration(db.dialect),
     '006-drop-absences': dropAbsencesMigration(),
+    '007-account-lifecycle': accountLifecycleMigration(db.dialect),
   };
 }
 

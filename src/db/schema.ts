@@ -230,7 +230,9 @@ export interface UsersTable {
   /** Time step of the last accepted TOTP code: a code is accepted once (migration 002). */
   totp_last_step: Generated<number | null>;
   mfa_enabled: Flag;
+  /** Unused since migration 007 (login_throttle counts attempts); kept so older rows stay valid. */
   failed_logins: number;
+  /** Unused since migration 007, like failed_logins. */
   locked_until: string | null;
   created_at: string;
   disabled_at: string | null;
@@ -240,6 +242,28 @@ export interface InvitesTable {
   id: string;
   token_hash: string;
   tenant_id: string;
+  created_by: string;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+  /** The account name the operator chose (migration 007); null on older invites, which are refused. */
+  username: Generated<string | null>;
+}
+
+/** Sign-in attempts per (user name, source) digest; source_hash '*' counts every source (migration 007). */
+export interface LoginThrottleTable {
+  subject_hash: string;
+  source_hash: string;
+  failures: number;
+  locked_until: string | null;
+  updated_at: string;
+}
+
+/** Operator-issued, single-use password reset links; only the token's SHA-256 is kept (migration 007). */
+export interface PasswordResetsTable {
+  id: string;
+  token_hash: string;
+  user_id: string;
   created_by: string;
   expires_at: string;
   used_at: string | null;
@@ -288,6 +312,8 @@ export interface Database {
   invites: InvitesTable;
   sessions: SessionsTable;
   api_keys: ApiKeysTable;
+  login_throttle: LoginThrottleTable;
+  password_resets: PasswordResetsTable;
 }
 
 export type Tenant = Selectable<TenantsTable>;

@@ -92,6 +92,7 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
     ['api_keys', byTenant],
     ['invites', byTenant],
     ['sessions', sql`user_id in (select id from users where tenant_id = ${tenantId})`],
+    ['password_resets', sql`user_id in (select id from users where tenant_id = ${tenantId})`],
     ['users', byTenant],
     ['audit_events', byTenant],
   ];

@@ -1,3 +1,4 @@
+import { IANAZone } from 'luxon';
 import cron from 'node-cron';
 import type { Clock } from '../clock';
 import type { Db } from '../db/db';
@@ -11,6 +12,8 @@ export const GLOBAL_TIMEZONE = 'UTC';
 export interface ScheduleTenantSource {
   /** Tenants whose jobs should be scheduled (active ones). */
   listActive(): Promise<ScheduleTenant[]>;
+  /** Asked again when a task fires: a tenant suspended or ended since the last refresh gets no run. */
+  isActive(tenantId: string): Promise<boolean>;
 }
 
 /** The slice of node-cron this module uses, so tests can fire schedules without waiting for time. */
@@ -44,6 +47,10 @@ export function createDbScheduleTenants(db: Db): ScheduleTenantSource {
       const rows = await db.kysely.selectFrom('tenants').select(['id', 'timezone', 'settings_json']).where('status', '=', 'active').execute();
       return rows.map((r) => ({ id: r.id, timezone: r.timezone, settings: parseSettings(r.settings_json) }));
     },
+    async isActive(tenantId) {
+      const row = await db.kysely.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
+      return row?.status === 'active';
+    },
   };
 }
 
@@ -71,6 +78,10 @@ export async function registerSchedules<D>(options: RegisterSchedulesOptions<D>)
     const now = clock.now();
     const slot = job.slotFor(now, timezone);
     try {
+      if (tenantId !== GLOBAL_TENANT && !(await tenants.isActive(tenantId))) {
+        logger.info('Job slot skipped: the tenant is not active', { job: job.name, tenantId, slot });
+        return;
+      }
       const created = await repo.enqueue(job.name, tenantId, slot, now, now);
       logger.debug('Job slot enqueued', { job: job.name, tenantId, slot, created });
     } catch (err) {
@@ -87,6 +98,11 @@ export async function registerSchedules<D>(options: RegisterSchedulesOptions<D>)
     const tenantJobs = jobs.filter((j) => j.scope === 'tenant');
     if (tenantJobs.length === 0) return out;
     for (const tenant of await tenants.listActive()) {
+      // One tenant row with a zone cron cannot use must not stop every other tenant's schedules.
+      if (!IANAZone.isValidZone(tenant.timezone)) {
+        logger.error('Tenant not scheduled: its time zone is not a known IANA zone', { tenantId: tenant.id });
+        continue;
+      }
       for (const job of tenantJobs) {
         out.set(`${job.name}:${tenant.id}`, { pattern: job.schedule(tenant), timezone: tenant.timezone, job, tenantId: tenant.id });
       }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock';
 import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { ConflictError, NotFoundError, TenantInactiveError, ValidationError } from '../errors';
 import { newId } from '../util/ids';
 import { GLOBAL_TENANT, type JobRegistry } from './job-definition';
 import { createJobRunRepo } from './job-run-repo';
@@ -64,7 +64,7 @@ export function createJobControl<D>({ db, clock, registry }: { db: Db; clock: Cl
       if (tenantId !== null) {
         const tenant = await k.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
         if (!tenant) throw new NotFoundError('Tenant not found');
-        if (tenant.status !== 'active') throw new ConflictError(`The tenant is ${tenant.status}; its jobs do not run`);
+        if (tenant.status !== 'active') throw new TenantInactiveError(tenant.status);
       }
       const slot = manualSlot(newId());
       const now = clock.now();

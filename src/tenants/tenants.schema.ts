@@ -1,7 +1,14 @@
+import { IANAZone } from 'luxon';
 import { z } from 'zod';
 import { ALL_INSIGHT_KINDS } from '../insights/input';
 
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date YYYY-MM-DD');
+/** Checked when stored: a zone cron and luxon cannot use would fail every job of the tenant later. */
+const timezone = z
+  .string()
+  .trim()
+  .max(64)
+  .refine((v) => IANAZone.isValidZone(v), 'not a known IANA time zone: use a name such as Europe/Helsinki or UTC');
 const optionalDate = z.preprocess((v) => (v === '' ? null : v), isoDate.nullable().optional());
 
 export const TENANT_STATUSES = ['active', 'suspended', 'ended'] as const;
@@ -14,7 +21,7 @@ export const createTenantSchema = z.object({
   erpKind: z.string().trim().min(1).max(40).optional(),
   contractStart: isoDate,
   contractEnd: optionalDate,
-  timezone: z.string().trim().min(3).max(64).default('Europe/Helsinki'),
+  timezone: timezone.default('Europe/Helsinki'),
   country: z.string().trim().regex(/^[A-Z]{2}$/, 'expected a two-letter country code').default('FI'),
   defaultLanguage: z.enum(LANGUAGES).default('fi'),
 });
@@ -25,6 +32,7 @@ export const updateTenantSchema = z.object({
   contractStart: isoDate.optional(),
   contractEnd: optionalDate,
   displayName: z.string().trim().min(2).max(120).optional(),
+  timezone: timezone.optional(),
 });
 export type UpdateTenantInput = z.infer<typeof updateTenantSchema>;
 

@@ -117,6 +117,7 @@ export function createTenantsService(deps: { db: Db; clock: Clock; erp: Pick<Erp
         contract_end: end,
         ...(input.status ? { status: input.status } : {}),
         ...(input.displayName ? { display_name: input.displayName } : {}),
+        ...(input.timezone ? { timezone: input.timezone } : {}),
       });
     },
     async updateSettings(id, settings) {

@@ -3,11 +3,13 @@ import type { AuditLog } from '../audit/audit.service';
 import type { ApiKeyService } from '../auth/api-keys';
 import { requireAdmin, sessionUser } from '../auth/middleware';
 import { NotFoundError, ValidationError } from '../errors';
-import { adminTenant, field, param, requestedBy, type Audit } from './context';
+import type { TenantsService } from '../tenants/tenants.service';
+import { activeTenant, adminTenant, field, param, requestedBy, type Audit } from './context';
 import type { DsrPort, EmailPreviewPort } from './ports';
 import type { ReadModels } from './read-models';
 
 interface Deps {
+  tenants: Pick<TenantsService, 'get'>;
   reads: ReadModels;
   dsr: DsrPort;
   emailPreview: EmailPreviewPort;
@@ -30,13 +32,15 @@ export async function ownPerson(reads: ReadModels, tenantId: string, raw: unknow
 }
 
 export function adminDataRoutes(deps: Deps): Router {
-  const { reads, dsr, emailPreview, apiKeys, audit } = deps;
+  const { tenants, reads, dsr, emailPreview, apiKeys, audit } = deps;
   const router = Router();
   router.use(requireAdmin);
 
   router.get('/preview', async (req, res) => {
     const tenantId = adminTenant(req);
     if (req.query.person === undefined) return res.render('admin/preview.njk', {});
+    // A preview fetches the person's first name from the ERP.
+    await activeTenant(tenants, tenantId);
     const personId = await ownPerson(reads, tenantId, req.query.person);
     const email = await emailPreview.preview(tenantId, personId);
     await audit(req, { tenantId, action: 'email.previewed', object: { type: 'person', id: personId } });
@@ -44,7 +48,7 @@ export function adminDataRoutes(deps: Deps): Router {
   });
 
   router.get('/preview/:personId/frame', async (req, res) => {
-    const tenantId = adminTenant(req);
+    const tenantId = await activeTenant(tenants, adminTenant(req));
     const personId = await ownPerson(reads, tenantId, param(req, 'personId'));
     const email = await emailPreview.preview(tenantId, personId);
     res.set('Content-Security-Policy', PREVIEW_CSP);
@@ -93,7 +97,7 @@ export function adminDataRoutes(deps: Deps): Router {
   router.get('/api-keys', async (req, res) => res.render('admin/api-keys.njk', await keysPage(req)));
 
   router.post('/api-keys', async (req, res) => {
-    const tenantId = adminTenant(req);
+    const tenantId = await activeTenant(tenants, adminTenant(req));
     const created = await apiKeys.create(tenantId, sessionUser(req)?.id ?? '');
     await audit(req, { tenantId, action: 'api-key.created', object: { type: 'api_key', id: created.id } });
     res.render('admin/api-keys.njk', await keysPage(req, { newKey: created.key }));

@@ -1,9 +1,10 @@
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin, sessionUser } from '../auth/middleware';
-import type { LoginResult, UsersService } from '../auth/users.service';
+import type { Refusal, UsersService } from '../auth/users.service';
 import type { SessionStore } from '../auth/sessions';
 import { UnauthorizedError } from '../errors';
-import { field, type Audit } from './context';
+import { lockedMessage } from './auth-messages';
+import { field, sourceOf, type Audit } from './context';
 
 interface Deps {
   users: Pick<UsersService, 'totpEnabled' | 'startTotpEnrolment' | 'confirmTotp' | 'disableTotp'>;
@@ -32,11 +33,11 @@ export function adminSecurityRoutes(deps: Deps): Router {
   const router = Router();
   router.use(requireAdmin);
 
-  async function refused(req: Request, res: Response, result: Exclude<LoginResult, { ok: true }>, view: Record<string, unknown>) {
+  async function refused(req: Request, res: Response, result: Refusal, view: Record<string, unknown>) {
     const admin = currentAdmin(req);
     if (result.reason === 'locked') {
       await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.locked, object: { type: 'user', id: admin.id } });
-      return res.status(423).render(VIEW, { ...view, error: `Too many wrong attempts. This account is locked until ${result.lockedUntil.slice(11, 16)} UTC.` });
+      return res.status(423).render(VIEW, { ...view, error: lockedMessage(result.lockedUntil) });
     }
     res.status(400).render(VIEW, view);
   }
@@ -45,15 +46,17 @@ export function adminSecurityRoutes(deps: Deps): Router {
     res.render(VIEW, { enabled: await users.totpEnabled(currentAdmin(req).id) });
   });
 
-  // The secret is shown on this response only; it is stored encrypted and never rendered again.
+  // The secret is shown on this response only; it is stored encrypted and never rendered again. The
+  // current password comes first, so a session alone (a stolen cookie) cannot bind its own authenticator.
   router.post('/security/totp/start', async (req, res) => {
-    const enrolment = await users.startTotpEnrolment(currentAdmin(req).id);
-    res.render(VIEW, { enabled: false, enrolling: true, enrolment });
+    const result = await users.startTotpEnrolment(currentAdmin(req).id, field(req.body, 'password'), sourceOf(req));
+    if (!result.ok) return refused(req, res, result, { enabled: false, issues: ['The password is not right.'] });
+    res.render(VIEW, { enabled: false, enrolling: true, enrolment: result.enrolment });
   });
 
   router.post('/security/totp/confirm', async (req, res) => {
     const admin = currentAdmin(req);
-    const result = await users.confirmTotp(admin.id, field(req.body, 'code'));
+    const result = await users.confirmTotp(admin.id, field(req.body, 'code'), sourceOf(req));
     if (!result.ok) {
       return refused(req, res, result, { enabled: false, enrolling: true, issues: ['That code does not match. Enter the current code from your authenticator app, or start again.'] });
     }
@@ -64,7 +67,7 @@ export function adminSecurityRoutes(deps: Deps): Router {
 
   router.post('/security/totp/disable', async (req, res) => {
     const admin = currentAdmin(req);
-    const result = await users.disableTotp(admin.id, field(req.body, 'password'), field(req.body, 'code'));
+    const result = await users.disableTotp(admin.id, field(req.body, 'password'), field(req.body, 'code'), sourceOf(req));
     if (!result.ok) return refused(req, res, result, { enabled: true, issues: ['The password or the code is not right.'] });
     await endOtherSessions(req, admin.id);
     await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.disabled, object: { type: 'user', id: admin.id } });

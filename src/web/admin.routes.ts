@@ -5,7 +5,7 @@ import type { ConnectorService } from '../tenants/connector.service';
 import { LANGUAGES, tenantSettingsSchema, WEEKDAYS } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { ALL_INSIGHT_KINDS } from '../insights/input';
-import { adminTenant, field, type Audit } from './context';
+import { activeTenant, adminTenant, field, type Audit } from './context';
 import type { JobsPort } from './ports';
 import type { ReadModels } from './read-models';
 import { ZodError } from 'zod';
@@ -55,7 +55,7 @@ export function adminRoutes(deps: Deps): Router {
   });
 
   router.post('/sync', async (req, res) => {
-    const tenantId = adminTenant(req);
+    const tenantId = await activeTenant(tenants, adminTenant(req));
     const { runId } = await jobs.enqueueNow('sync', tenantId);
     await audit(req, { tenantId, action: 'job.enqueued', object: { type: 'job_run', id: runId }, details: { job: 'sync' } });
     res.redirect(303, '/admin/status?queued=1');
@@ -66,7 +66,7 @@ export function adminRoutes(deps: Deps): Router {
   });
 
   router.post('/connector', async (req, res) => {
-    const tenantId = adminTenant(req);
+    const tenantId = await activeTenant(tenants, adminTenant(req));
     const { fields } = await connector.status(tenantId);
     const credentials = Object.fromEntries(fields.map((f) => [f.name, field(req.body, f.name)]));
     // Secret fields are never echoed back into the form.

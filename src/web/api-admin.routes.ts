@@ -7,7 +7,7 @@ import { tenantSettingsSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { ownPerson } from './admin-data.routes';
 import { allow } from './api-auth';
-import { param, requestedBy, tenantScope, type Audit } from './context';
+import { activeTenant, param, requestedBy, tenantScope, type Audit } from './context';
 import type { DsrPort, EmailPreviewPort, JobsPort } from './ports';
 import type { ReadModels } from './read-models';
 
@@ -50,7 +50,7 @@ export function apiAdminRoutes(deps: Deps): Router {
   });
 
   router.put('/tenants/:tenantId/connector', allow('admin'), async (req, res) => {
-    const tenantId = await own(req);
+    const tenantId = await activeTenant(tenants, await own(req));
     const { baseUrl, ...credentials } = connectorSchema.parse(req.body);
     const result = await connector.connect(tenantId, { baseUrl, credentials });
     await audit(req, { tenantId, action: 'connector.saved', object: { type: 'connector', id: tenantId }, details: { usersSeen: result.usersSeen } });
@@ -76,7 +76,7 @@ export function apiAdminRoutes(deps: Deps): Router {
   });
 
   router.get('/tenants/:tenantId/people/:personId/email-preview', allow('admin'), async (req, res) => {
-    const tenantId = await own(req);
+    const tenantId = await activeTenant(tenants, await own(req));
     const personId = await ownPerson(reads, tenantId, param(req, 'personId'));
     const email = await emailPreview.preview(tenantId, personId);
     await audit(req, { tenantId, action: 'email.previewed', object: { type: 'person', id: personId } });
@@ -110,7 +110,7 @@ export function apiAdminRoutes(deps: Deps): Router {
   });
 
   router.post('/tenants/:tenantId/api-keys', allow('admin'), async (req, res) => {
-    const tenantId = await own(req);
+    const tenantId = await activeTenant(tenants, await own(req));
     const created = await apiKeys.create(tenantId, sessionUser(req)?.id ?? '');
     await audit(req, { tenantId, action: 'api-key.created', object: { type: 'api_key', id: created.id } });
     res.status(201).json(created);

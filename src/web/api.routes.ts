@@ -2,16 +2,18 @@ import { Router } from 'express';
 import { z } from 'zod';
 import type { AuditLog } from '../audit/audit.service';
 import type { InviteService } from '../auth/invites';
+import { inviteSchema } from '../auth/invites.schema';
 import { sessionUser } from '../auth/middleware';
 import { ValidationError } from '../errors';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { allow } from './api-auth';
-import { param, tenantScope, type Audit } from './context';
+import { activeTenant, param, tenantScope, type Audit } from './context';
 import { openApiDocument } from './openapi';
 import type { JobsPort, RetentionPort } from './ports';
 import type { ReadModels } from './read-models';
 import { JOBS, RUN_STATES } from './staff-ops.routes';
+
 
 interface Deps {
   tenants: TenantsService;
@@ -63,7 +65,8 @@ export function apiRoutes(deps: Deps): Router {
 
   router.post('/tenants/:tenantId/invites', allow('staff'), async (req, res) => {
     const tenant = await tenants.get(param(req, 'tenantId'));
-    const invite = await invites.create(tenant.id, sessionUser(req)?.id ?? '');
+    const { username } = inviteSchema.parse(req.body);
+    const invite = await invites.create(tenant.id, sessionUser(req)?.id ?? '', username);
     await audit(req, { tenantId: tenant.id, action: 'invite.created', object: { type: 'invite', id: invite.id } });
     res.status(201).json({ id: invite.id, url: `${deps.publicBaseUrl.replace(/\/$/, '')}/invite/${invite.token}`, expiresAt: invite.expiresAt });
   });
@@ -89,8 +92,7 @@ export function apiRoutes(deps: Deps): Router {
   });
 
   router.post('/tenants/:tenantId/jobs/:job', allow('staff', 'admin'), async (req, res) => {
-    const tenantId = tenantScope(req, param(req, 'tenantId'));
-    await tenants.get(tenantId);
+    const tenantId = await activeTenant(tenants, tenantScope(req, param(req, 'tenantId')));
     const job = z.enum(JOBS).parse(param(req, 'job'));
     if (sessionUser(req)?.role === 'admin' && job !== 'sync') throw new ValidationError('Customer admins can start a sync only');
     const { runId } = await jobs.enqueueNow(job, tenantId);

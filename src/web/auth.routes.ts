@@ -5,8 +5,10 @@ import { cookieOptions, sessionUser, type CookieNames } from '../auth/middleware
 import type { SessionStore } from '../auth/sessions';
 import type { LoginResult, UsersService } from '../auth/users.service';
 import type { Clock } from '../clock';
+import type { Executor } from '../db/db';
 import { AppError, NotFoundError, UnauthorizedError } from '../errors';
-import { field, param, safeNext, type Audit } from './context';
+import { lockedMessage } from './auth-messages';
+import { field, param, safeNext, sourceOf, type Audit } from './context';
 
 interface Deps {
   users: UsersService;
@@ -18,8 +20,8 @@ interface Deps {
   loginRateLimit?: { windowMs: number; limit: number };
 }
 
-const lockedMessage = (until: string): string =>
-  `Too many failed sign-in attempts. This account is locked until ${until.slice(11, 16)} UTC; try again then or ask an operator to unlock it.`;
+
+const INVITE_GONE = 'This invitation link is not valid any more. Ask for a new one.';
 
 export function authRoutes(deps: Deps): Router {
   const { users, sessions, invites, audit, names } = deps;
@@ -60,7 +62,7 @@ export function authRoutes(deps: Deps): Router {
   });
 
   router.post('/login', limiter, async (req, res) => {
-    const result = await users.checkPassword(field(req.body, 'username'), field(req.body, 'password'));
+    const result = await users.checkPassword(field(req.body, 'username'), field(req.body, 'password'), sourceOf(req));
     if (!result.ok) return failed(req, res, result, null, 'login.njk');
     await startSession(req, res, result.user.id, !result.needsTotp);
     if (result.needsTotp) return res.redirect(303, `/login/totp?next=${encodeURIComponent(safeNext(req.body?.next))}`);
@@ -76,7 +78,7 @@ export function authRoutes(deps: Deps): Router {
   router.post('/login/totp', limiter, async (req, res) => {
     if (!req.pending) throw new UnauthorizedError('Sign in first');
     const userId = req.pending.session.user.id;
-    const result = await users.checkTotp(userId, field(req.body, 'code'));
+    const result = await users.checkTotp(userId, field(req.body, 'code'), sourceOf(req));
     if (!result.ok) return failed(req, res, result, userId, 'totp.njk');
     await startSession(req, res, userId, true);
     await audit(req, { actor: { type: result.user.role, id: userId }, tenantId: result.user.tenantId, action: 'auth.login', object: { type: 'user', id: userId } });
@@ -102,27 +104,30 @@ export function authRoutes(deps: Deps): Router {
 
   router.get('/invite/:token', async (req, res) => {
     const invite = await invites.find(param(req, 'token'));
-    if (!invite) throw new NotFoundError('This invitation link is not valid any more. Ask for a new one.');
-    res.render('invite.njk', { token: param(req, 'token') });
+    if (!invite) throw new NotFoundError(INVITE_GONE);
+    res.render('invite.njk', { token: param(req, 'token'), username: invite.username });
   });
 
   router.post('/invite/:token', limiter, async (req, res) => {
     const invite = await invites.find(param(req, 'token'));
-    if (!invite) throw new NotFoundError('This invitation link is not valid any more. Ask for a new one.');
-    const username = field(req.body, 'username').trim().toLowerCase();
+    if (!invite) throw new NotFoundError(INVITE_GONE);
+    const { username } = invite;
     const password = field(req.body, 'password');
     if (password !== field(req.body, 'confirm')) {
       return res.status(400).render('invite.njk', { token: param(req, 'token'), username, issues: ['The passwords do not match.'] });
     }
     let userId: string;
     try {
-      ({ userId } = await users.createAdminUser({ tenantId: invite.tenantId, username, password }));
+      // The invite is used up in the account's own transaction: of parallel accepts, one creates it.
+      const claim = async (trx: Executor) => {
+        if (!(await invites.consume(trx, invite.id))) throw new NotFoundError(INVITE_GONE);
+      };
+      ({ userId } = await users.createAdminUser({ tenantId: invite.tenantId, username, password, claim }));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500) throw err;
+      if (!(err instanceof AppError) || err.status >= 500 || err instanceof NotFoundError) throw err;
       const issues = 'issues' in err && Array.isArray(err.issues) ? (err.issues as string[]) : [err.message];
       return res.status(err.status).render('invite.njk', { token: param(req, 'token'), username, issues });
     }
-    if (!(await invites.consume(invite.id))) throw new NotFoundError('This invitation link was already used.');
     await audit(req, { actor: { type: 'admin', id: userId }, tenantId: invite.tenantId, action: 'invite.accepted', object: { type: 'invite', id: invite.id } });
     await startSession(req, res, userId, true);
     res.redirect(303, '/admin/status');

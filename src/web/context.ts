@@ -1,6 +1,7 @@
 import type { Request } from 'express';
 import type { AuditActor, AuditEntry, AuditLog } from '../audit/audit.service';
-import { NotFoundError } from '../errors';
+import { NotFoundError, TenantInactiveError } from '../errors';
+import type { TenantsService } from '../tenants/tenants.service';
 import type { RequestedBy } from './ports';
 
 export function actorOf(req: Request): AuditActor {
@@ -38,10 +39,25 @@ export function tenantScope(req: Request, requested: string): string {
   return requested;
 }
 
+/**
+ * For actions that reach the tenant's ERP or people, or issue API keys: a suspended or ended tenant
+ * answers 403 (tenant_suspended / tenant_ended). Reading status and exporting data stay open.
+ */
+export async function activeTenant(tenants: Pick<TenantsService, 'get'>, tenantId: string): Promise<string> {
+  const tenant = await tenants.get(tenantId);
+  if (tenant.status !== 'active') throw new TenantInactiveError(tenant.status);
+  return tenant.id;
+}
+
 export function adminTenant(req: Request): string {
   const tenantId = req.auth?.kind === 'session' ? req.auth.session.user.tenantId : null;
   if (!tenantId) throw new NotFoundError('Tenant not found');
   return tenantId;
+}
+
+/** The client address the login throttle counts attempts by (as express derives it under TRUST_PROXY). */
+export function sourceOf(req: Request): string {
+  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
 }
 
 /** Form fields arrive as string | string[] | undefined; this keeps the first string. */

@@ -22,7 +22,14 @@ function toProblem(err: unknown): Problem {
   const type = (err as { type?: unknown }).type;
   if (type === 'entity.too.large') return { status: 413, code: 'too_large', message: 'The request body is too large' };
   if (type === 'entity.parse.failed') return { status: 400, code: 'validation', message: 'The request body is not valid JSON' };
+  if (type === 'parameters.too.many') return { status: 413, code: 'too_large', message: 'The form has too many fields' };
   if (type === 'charset.unsupported' || type === 'encoding.unsupported') return { status: 415, code: 'unsupported', message: 'Unsupported request encoding' };
+  // Any other client error the body parsers raise (a gzip body that does not inflate, a body shorter
+  // than its Content-Length): a 4xx in our words, since their messages come from zlib and the socket.
+  const status = (err as { status?: unknown; expose?: unknown }).status;
+  if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
+    return { status, code: status === 413 ? 'too_large' : 'bad_request', message: status === 413 ? 'The request body is too large' : 'The request body could not be read' };
+  }
   return { status: 500, code: 'internal', message: 'Something went wrong' };
 }
 

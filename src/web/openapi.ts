@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { inviteSchema } from '../auth/invites.schema';
 import { createTenantSchema, tenantSettingsSchema, updateTenantSchema } from '../tenants/tenants.schema';
 import { connectorSchema, dsrSchema, restrictSchema } from './api-admin.routes';
 
@@ -21,7 +22,7 @@ export const API_OPERATIONS: Operation[] = [
   { method: 'post', path: '/tenants', summary: 'Create a tenant', callers: ['staff'], body: createTenantSchema, status: 201 },
   { method: 'get', path: '/tenants/{tenantId}', summary: 'Get a tenant', callers: ['staff', 'admin'] },
   { method: 'patch', path: '/tenants/{tenantId}', summary: 'Update status or contract dates', callers: ['staff'], body: updateTenantSchema },
-  { method: 'post', path: '/tenants/{tenantId}/invites', summary: 'Invite a customer admin (single-use link)', callers: ['staff'], status: 201 },
+  { method: 'post', path: '/tenants/{tenantId}/invites', summary: 'Invite a customer admin (single-use link)', callers: ['staff'], body: inviteSchema, status: 201 },
   { method: 'get', path: '/runs', summary: 'Job runs across tenants and unknown deliveries', callers: ['staff'] },
   { method: 'post', path: '/runs/{runId}/retry', summary: 'Retry a dead run', callers: ['staff'], status: 202 },
   { method: 'get', path: '/tenants/{tenantId}/runs', summary: "A tenant's job runs", callers: ['staff', 'admin', 'api-key'] },

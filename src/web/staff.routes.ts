@@ -87,9 +87,16 @@ export function staffRoutes(deps: Deps): Router {
   router.post('/tenants/:id/invites', async (req, res) => {
     const tenant = await tenants.get(param(req, 'id'));
     const staff = sessionUser(req);
-    const invite = await invites.create(tenant.id, staff?.id ?? '');
-    await audit(req, { tenantId: tenant.id, action: 'invite.created', object: { type: 'invite', id: invite.id } });
     const status = await reads.status(tenant.id);
+    let invite: Awaited<ReturnType<InviteService['create']>>;
+    try {
+      invite = await invites.create(tenant.id, staff?.id ?? '', field(req.body, 'username'));
+    } catch (err) {
+      const issues = formIssues(err);
+      if (!issues) throw err;
+      return res.status(err instanceof AppError ? err.status : 400).render('staff/tenant.njk', { tenant, status, statuses: TENANT_STATUSES, issues });
+    }
+    await audit(req, { tenantId: tenant.id, action: 'invite.created', object: { type: 'invite', id: invite.id } });
     res.render('staff/tenant.njk', {
       tenant,
       status,

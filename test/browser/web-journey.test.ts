@@ -76,6 +76,7 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   await staff.click('button:has-text("Create tenant")');
   await staff.waitForURL(/\/staff\/tenants\/[0-9a-f-]{36}$/);
   const tenantId = staff.url().split('/').pop() ?? '';
+  await staff.fill('input[name=username]', 'browser-admin');
   await staff.click('button:has-text("Invite an admin")');
   const inviteUrl = ((await staff.textContent('code.secret')) ?? '').trim();
   expect(inviteUrl).toMatch(/\/invite\/[A-Za-z0-9_-]{43}$/);
@@ -86,14 +87,13 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
 
   const admin = await newPage();
   await admin.goto(inviteUrl.replace('http://127.0.0.1', server.url));
-  await admin.fill('input[name=username]', 'browser-admin');
+  expect(await admin.inputValue('input[name=username]')).toBe('browser-admin');
   await admin.fill('input[name=password]', 'password1234');
   await admin.fill('input[name=confirm]', 'password1234');
   await admin.click('button:has-text("Create account")');
   expect(await admin.textContent('.alert.error')).toContain('too common');
   // The refused form answers 400 on purpose; chromium logs that as a failed resource.
   expect(problems.splice(0)).toEqual([expect.stringContaining('status of 400')]);
-  await admin.fill('input[name=username]', 'browser-admin');
   await admin.fill('input[name=password]', 'Quiet-Harbour-Lantern-42');
   await admin.fill('input[name=confirm]', 'Quiet-Harbour-Lantern-42');
   await admin.click('button:has-text("Create account")');
@@ -143,6 +143,7 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
   await shot(admin, '08-admin-preview');
 
   await admin.click('nav >> text=Security');
+  await admin.fill('form[action="/admin/security/totp/start"] input[name=password]', 'Quiet-Harbour-Lantern-42');
   await admin.click('button:has-text("Set up two-step sign-in")');
   const totpSecret = ((await admin.locator('code.secret').first().textContent()) ?? '').trim();
   await admin.fill('input[name=code]', totpCode(totpSecret, server.clock.now()));

@@ -2,7 +2,7 @@ import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { createApp } from '../../src/app';
-import { createPasswordHasher } from '../../src/auth/passwords';
+import { createPasswordHasher, type PasswordHasher } from '../../src/auth/passwords';
 import type { SecretCipher } from '../../src/auth/users.service';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
@@ -78,6 +78,8 @@ export async function startTestServer(
     pipeline?: (env: TestServerEnv) => { jobs: JobsPort; emailPreview: EmailPreviewPort };
     /** Verification key of the SendGrid event webhook; without it the webhook answers 503, as in serve. */
     sendgridPublicKey?: string;
+    /** In place of testPasswords, e.g. a wrapper that counts the hashes a request makes. */
+    passwords?: PasswordHasher;
   } = {},
 ): Promise<TestServer> {
   const db = await createTestDb();
@@ -105,7 +107,7 @@ export async function startTestServer(
       audit,
       tenants,
       cipher: plainCipher,
-      passwords: testPasswords,
+      passwords: options.passwords ?? testPasswords,
       sessionTimeouts: { idleMinutes: 30, absoluteHours: 12 },
       erp,
       ssrf,

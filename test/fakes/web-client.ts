@@ -81,9 +81,9 @@ export async function createTenant(server: TestServer, name: string): Promise<st
 /** A customer admin created through the real invite link. */
 export async function signInAdmin(server: TestServer, tenantId: string, username: string): Promise<WebClient> {
   const invites = createInviteService({ db: server.db, clock: { now: () => server.clock.now() ?? systemClock.now() } });
-  const { token } = await invites.create(tenantId, 'staff-seed');
+  const { token } = await invites.create(tenantId, 'staff-seed', username);
   const client = createWebClient(server);
   const password = 'Quiet-Harbour-Lantern-42';
-  await client.post(`/invite/${token}`, { username, password, confirm: password });
+  await client.post(`/invite/${token}`, { password, confirm: password });
   return client;
 }

@@ -1,3 +1,4 @@
+import { createLoginThrottle } from '../../src/auth/login-throttle';
 import { totpCode } from '../../src/auth/totp';
 import { TOTP_AUDIT_ACTIONS } from '../../src/web/admin-security.routes';
 import { startTestServer, type TestServer } from '../fakes/web-app';
@@ -30,7 +31,7 @@ async function passwordStep(): Promise<{ client: WebClient; location: string | n
 test('enrolling shows the key once, keeps it encrypted and inactive until a current code confirms it; then login asks for the code', async () => {
   expect(await (await admin.get('/admin/security')).text()).toContain('Two-step sign-in is off');
 
-  const page = await (await admin.post('/admin/security/totp/start')).text();
+  const page = await (await admin.post('/admin/security/totp/start', { password: PASSWORD })).text();
   const secret = /<code class="secret">([A-Z2-7]{16,})<\/code>/.exec(page)?.[1] ?? '';
   expect(secret).not.toBe('');
   expect(page).toContain(`otpauth://totp/ERP%20Insights:${USERNAME}?secret=${secret}`);
@@ -95,14 +96,30 @@ test('enabling and disabling are audited once each with actor, IP and request ID
 
 test('wrong confirmation codes count towards the lockout', async () => {
   const other = await signInAdmin(server, tenantId, 'totp-locker');
-  const page = await (await other.post('/admin/security/totp/start')).text();
+  const page = await (await other.post('/admin/security/totp/start', { password: PASSWORD })).text();
   const secret = /<code class="secret">([A-Z2-7]{16,})<\/code>/.exec(page)?.[1] ?? '';
   const bad = wrongCode(secret);
   const statuses: number[] = [];
   for (let i = 0; i < 5; i += 1) statuses.push((await other.post('/admin/security/totp/confirm', { code: bad })).status);
   expect(statuses).toEqual([400, 400, 400, 400, 423]);
   expect((await other.post('/admin/security/totp/confirm', { code: code(secret) })).status).toBe(423);
-  const locked = await server.db.kysely.selectFrom('users').select(['mfa_enabled', 'locked_until']).where('username', '=', 'totp-locker').executeTakeFirstOrThrow();
+  const locked = await server.db.kysely.selectFrom('users').select('mfa_enabled').where('username', '=', 'totp-locker').executeTakeFirstOrThrow();
   expect(locked.mfa_enabled).toBe(0);
-  expect(locked.locked_until).not.toBeNull();
+  expect(await createLoginThrottle({ db: server.db, clock: server.clock }).pausedUntil('totp-locker')).not.toBeNull();
+});
+
+test('a session without the current password cannot bind an authenticator', async () => {
+  const victim = await signInAdmin(server, tenantId, 'totp-victim');
+  const refused = await victim.post('/admin/security/totp/start', { password: 'not-the-password' });
+  expect(refused.status).toBe(400);
+  const page = await refused.text();
+  expect(page).toContain('The password is not right');
+  expect(page).not.toMatch(/<code class="secret">/);
+  const bare = await victim.post('/admin/security/totp/start');
+  expect(bare.status).toBe(400);
+  expect(await bare.text()).not.toMatch(/<code class="secret">/);
+  const row = await server.db.kysely.selectFrom('users').select(['mfa_enabled', 'totp_secret_enc']).where('username', '=', 'totp-victim').executeTakeFirstOrThrow();
+  expect(row).toEqual({ mfa_enabled: 0, totp_secret_enc: null });
+  expect((await victim.post('/admin/security/totp/confirm', { code: '123456' })).status).toBe(400);
+  expect((await createWebClient(server).post('/login', { username: 'totp-victim', password: PASSWORD })).headers.get('location')).toBe('/');
 });

@@ -1,4 +1,5 @@
-import { createUsersService, LOCKOUT } from '../../src/auth/users.service';
+import { LOCKOUT } from '../../src/auth/login-throttle';
+import { createUsersService } from '../../src/auth/users.service';
 import { sha256 } from '../../src/auth/tokens';
 import { startTestServer, plainCipher, testPasswords, type TestServer } from '../fakes/web-app';
 import { createTenant, createWebClient, signInAdmin, signInStaff } from '../fakes/web-client';
@@ -78,16 +79,16 @@ test('a form without the CSRF token, or with another session’s token, is refus
   expect((await admin.post('/admin/sync')).status).toBe(303);
 });
 
-test(`after ${LOCKOUT.maxFailures} wrong passwords the account is locked with a clear message, then unlocks`, async () => {
+test(`after ${LOCKOUT.perSource} wrong passwords the user name is paused with a clear message, then signs in again`, async () => {
   const tenantId = await createTenant(server, 'Lock Co');
   await signInAdmin(server, tenantId, 'lock-admin');
   const client = createWebClient(server);
-  for (let i = 0; i < LOCKOUT.maxFailures - 1; i += 1) expect((await client.post('/login', { username: 'lock-admin', password: 'wrong-password-123' })).status).toBe(401);
+  for (let i = 0; i < LOCKOUT.perSource - 1; i += 1) expect((await client.post('/login', { username: 'lock-admin', password: 'wrong-password-123' })).status).toBe(401);
   const locked = await client.post('/login', { username: 'lock-admin', password: 'wrong-password-123' });
   expect(locked.status).toBe(423);
-  expect(await locked.text()).toContain('locked until');
+  expect(await locked.text()).toContain('paused until');
   expect((await client.post('/login', { username: 'lock-admin', password: 'Quiet-Harbour-Lantern-42' })).status).toBe(423);
-  server.clock.advance((LOCKOUT.minutes + 1) * 60_000);
+  server.clock.advance(LOCKOUT.firstPauseMinutes * 60_000);
   expect((await client.post('/login', { username: 'lock-admin', password: 'Quiet-Harbour-Lantern-42' })).status).toBe(303);
 });
 

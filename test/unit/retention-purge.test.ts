@@ -47,6 +47,7 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
   await k.insertInto('job_runs').values({ id: `j-${id}`, job: 'sync', tenant_id: id, slot: '2026-06-01', state: 'succeeded', attempts: 1, run_after: TS, lease_owner: null, lease_expires_at: null, started_at: TS, finished_at: '2027-02-20T00:00:00.000Z', duration_ms: 5, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: TS, updated_at: TS }).execute();
   await k.insertInto('users').values({ id: `u-${id}`, role: 'admin', tenant_id: id, username: `admin-${id}`, password_hash: 'x', totp_secret_enc: null, mfa_enabled: 0, failed_logins: 0, locked_until: null, created_at: TS, disabled_at: null }).execute();
   await k.insertInto('sessions').values({ id_hash: `s-${id}`, user_id: `u-${id}`, created_at: TS, last_seen_at: TS, expires_at: TS, mfa_passed: 1 }).execute();
+  await k.insertInto('password_resets').values({ id: `r-${id}`, token_hash: `rt-${id}`, user_id: `u-${id}`, created_by: 'staff-1', expires_at: TS, used_at: null, created_at: TS }).execute();
   await k.insertInto('api_keys').values({ id: `k-${id}`, tenant_id: id, key_hash: `h-${id}`, prefix: 'ei_', scope: 'read', created_by: `u-${id}`, created_at: TS, revoked_at: null }).execute();
   await k.insertInto('invites').values({ id: `v-${id}`, token_hash: `t-${id}`, tenant_id: id, created_by: `u-${id}`, expires_at: TS, used_at: null, created_at: TS }).execute();
   await k.insertInto('audit_events').values({ id: `ae-${id}`, at: TS, actor_type: 'admin', actor_id: `u-${id}`, tenant_id: id, action: 'login', object_type: null, object_id: null, ip: '127.0.0.1', request_id: null, details_json: null }).execute();
@@ -98,6 +99,7 @@ describe('retention purge', () => {
     expect(summary.tenants.map((t) => t.tenantId)).toEqual(['ended']);
     expect(Object.values(await countRows(db, 'ended')).every((n) => n === 0)).toBe(true);
     expect(await db.kysely.selectFrom('sessions').selectAll().where('user_id', '=', 'u-ended').execute()).toEqual([]);
+    expect(await db.kysely.selectFrom('password_resets').selectAll().where('user_id', '=', 'u-ended').execute()).toEqual([]);
     expect(await secrets.get(secretName('erp', 'ended'))).toBeUndefined();
     expect(await secrets.get(secretName('erp', 'live'))).toBeDefined();
     expect(await countRows(db, 'live')).toEqual(live);
@@ -110,7 +112,7 @@ describe('retention purge', () => {
     expect(record).toMatchObject({ tenant_id: 'ended', scope: 'tenant', subject_id: null, state: 'completed', reason: 'contract-ended', completed_at: clock.now().toISOString() });
     const counts = JSON.parse(record!.counts_json) as Record<string, number>;
     for (const table of PER_TENANT_TABLES) expect(counts[table] ?? 0).toBe(before[table]);
-    expect(counts).toMatchObject({ daily_facts: 10, sessions: 1, erp_credentials: 1 });
+    expect(counts).toMatchObject({ daily_facts: 10, sessions: 1, password_resets: 1, erp_credentials: 1 });
     expect(Object.values(counts).every((n) => typeof n === 'number')).toBe(true);
   });
 

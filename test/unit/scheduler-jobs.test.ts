@@ -113,7 +113,21 @@ describe('registered jobs', () => {
       ['deliver', 'insights', 'sync'].map((job) => [job, 'cancelled', 1, 'RunCancelledError', `The tenant is ${status}; its jobs do not run`]),
     );
     expect(runs.every((r) => r.finished_at === clock.now().toISOString())).toBe(true);
-    await expect(control.enqueueNow('sync', tenant.id)).rejects.toThrow(`The tenant is ${status}; its jobs do not run`);
+    await expect(control.enqueueNow('sync', tenant.id)).rejects.toMatchObject({ status: 403, code: `tenant_${status}` });
+  });
+
+  it('a run of a tenant whose stored zone is unknown stops once, saying what to fix, instead of failing every retry', async () => {
+    const { deps } = setup();
+    const tenants = createTenantsService({ db, clock, erp: createErpRegistry(erpAdapters) });
+    const tenant = await tenants.create({ displayName: 'Customer Zone', erpKind: 'severa', contractStart: '2025-01-01', contractEnd: null, timezone: 'Europe/Helsinki', country: 'FI', defaultLanguage: 'fi' });
+    // A row stored before zones were checked.
+    await db.kysely.updateTable('tenants').set({ timezone: 'Not/AZone' }).where('id', '=', tenant.id).execute();
+    const registry = createAppJobRegistry();
+    const control = createJobControl({ db, clock, registry });
+    const run = await control.enqueueNow('sync', tenant.id);
+    const worker = createWorker({ db, clock, logger: createMemoryLogger(), jobs: registry, deps: { ...deps, tenants }, concurrency: 1, leaseMs: 60_000, pollMs: 50, maxAttempts: 3, workerId: 'w' });
+    expect(await worker.runOnce()).toBe(1);
+    expect(await control.get(run.id)).toMatchObject({ state: 'cancelled', attempts: 1, error_message: expect.stringContaining('time zone is not a known IANA zone') });
   });
 
   it('key rotation re-wraps under a new KEK and rotates only old data keys, once per checkpoint', async () => {

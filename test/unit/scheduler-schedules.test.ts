@@ -47,8 +47,10 @@ describe('cron registration', () => {
   let db: Db;
   const clock = fixedClock(new Date('2026-11-30T05:00:00.000Z'));
   let tenants: ScheduleTenant[];
+  let logger: ReturnType<typeof createMemoryLogger>;
   beforeEach(async () => {
     db = await createTestDb();
+    logger = createMemoryLogger();
     tenants = [
       { id: 't1', timezone: 'Europe/Helsinki', settings: {} },
       { id: 't2', timezone: 'Europe/Stockholm', settings: { digestCron: '0 8 * * 5' } },
@@ -60,8 +62,8 @@ describe('cron registration', () => {
       registry: createJobRegistry([digest, purge]),
       db,
       clock,
-      logger: createMemoryLogger(),
-      tenants: { listActive: async () => tenants },
+      tenants: { listActive: async () => tenants, isActive: async (id) => tenants.some((t) => t.id === id) },
+      logger,
       enabled,
       scheduler,
     });
@@ -88,6 +90,24 @@ describe('cron registration', () => {
       { job: 'deliver', tenant_id: 't1', slot: '2026-W49', state: 'queued' },
       { job: 'retention-purge', tenant_id: '-', slot: '2026-11-30', state: 'queued' },
     ]);
+  });
+
+  it('a task that fires after its tenant stopped being active enqueues nothing', async () => {
+    const cron = fakeCron();
+    await register(cron.scheduler);
+    tenants = tenants.filter((t) => t.id !== 't1');
+    await cron.tasks.get('deliver:t1')!.fire();
+    await cron.tasks.get('deliver:t2')!.fire();
+    const rows = await db.kysely.selectFrom('job_runs').select(['job', 'tenant_id']).execute();
+    expect(rows).toEqual([{ job: 'deliver', tenant_id: 't2' }]);
+  });
+
+  it('a tenant whose stored zone is not an IANA zone is left out, and every other tenant is still scheduled', async () => {
+    tenants.push({ id: 't9', timezone: 'Not/AZone', settings: {} });
+    const cron = fakeCron();
+    const schedules = await register(cron.scheduler);
+    expect(schedules.names()).toEqual(['deliver:t1', 'deliver:t2', 'retention-purge:-']);
+    expect(logger.records.filter((e) => e.level === 'error').map((e) => [e.message, e.meta.tenantId])).toEqual([['Tenant not scheduled: its time zone is not a known IANA zone', 't9']]);
   });
 
   it('refresh follows tenant changes; disabled registers nothing', async () => {
@@ -138,8 +158,8 @@ describe('job control', () => {
     await addTenant('t2', 'suspended');
     await addTenant('t3', 'ended');
     const control = createJobControl({ db, clock, registry: createJobRegistry([digest]) });
-    await expect(control.enqueueNow('deliver', 't2')).rejects.toThrow(new ConflictError('The tenant is suspended; its jobs do not run'));
-    await expect(control.enqueueNow('deliver', 't3')).rejects.toThrow(new ConflictError('The tenant is ended; its jobs do not run'));
+    await expect(control.enqueueNow('deliver', 't2')).rejects.toMatchObject({ status: 403, code: 'tenant_suspended' });
+    await expect(control.enqueueNow('deliver', 't3')).rejects.toMatchObject({ status: 403, code: 'tenant_ended' });
     await expect(control.enqueueNow('deliver', 'missing')).rejects.toBeInstanceOf(NotFoundError);
     expect(await control.list({ limit: 10 })).toEqual([]);
   });
