@@ -10,7 +10,9 @@ import type { Db } from './db/db';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/secret-store';
 import { adminDataRoutes } from './web/admin-data.routes';
+import { accountRoutes } from './web/account.routes';
 import { adminSecurityRoutes } from './web/admin-security.routes';
+import { adminUsersRoutes } from './web/admin-users.routes';
 import { adminRoutes } from './web/admin.routes';
 import { apiAdminRoutes } from './web/api-admin.routes';
 import { apiRoutes } from './web/api.routes';
@@ -23,6 +25,7 @@ import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/p
 import { requestId as requestIdMiddleware } from './web/request-id';
 import { staffDeliveriesRoutes } from './web/staff-deliveries.routes';
 import { staffOpsRoutes } from './web/staff-ops.routes';
+import { staffUsersRoutes } from './web/staff-users.routes';
 import { staffRoutes } from './web/staff.routes';
 import { configureViews, PUBLIC_DIR } from './web/views';
 import type { WebServices } from './web/web-services';
@@ -55,7 +58,7 @@ export interface AppDeps extends WebServices {
 export const BODY_LIMIT = '100kb';
 
 export function createApp(deps: AppDeps): Express {
-  const { db, clock, logger, config, users, sessions, invites, apiKeys, tenants, connector, reads } = deps;
+  const { db, clock, logger, config, users, accounts, sessions, invites, apiKeys, tenants, connector, reads } = deps;
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', config.TRUST_PROXY);
@@ -118,11 +121,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(deps.employeePages);
   app.use(requireCsrf());
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
+  app.use(accountRoutes({ accounts, audit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
   app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
+  app.use('/staff', staffUsersRoutes({ tenants, accounts, users, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
+  app.use('/admin', adminUsersRoutes({ accounts, users, audit }));
   app.use('/admin', adminDataRoutes({ tenants, reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
   app.use('/api/v1', apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/api/v1', apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }));

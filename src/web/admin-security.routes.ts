@@ -1,10 +1,9 @@
 import { Router, type Request, type Response } from 'express';
-import { requireAdmin, sessionUser } from '../auth/middleware';
+import { requireAdmin } from '../auth/middleware';
 import type { Refusal, UsersService } from '../auth/users.service';
 import type { SessionStore } from '../auth/sessions';
-import { UnauthorizedError } from '../errors';
 import { lockedMessage } from './auth-messages';
-import { field, sourceOf, type Audit } from './context';
+import { currentAdmin, field, sourceOf, type Audit } from './context';
 
 interface Deps {
   users: Pick<UsersService, 'totpEnabled' | 'startTotpEnrolment' | 'confirmTotp' | 'disableTotp'>;
@@ -15,12 +14,6 @@ interface Deps {
 export const TOTP_AUDIT_ACTIONS = { enabled: 'auth.totp-enabled', disabled: 'auth.totp-disabled', locked: 'auth.locked' } as const;
 
 const VIEW = 'admin/security.njk';
-
-function currentAdmin(req: Request) {
-  const user = sessionUser(req);
-  if (!user?.tenantId) throw new UnauthorizedError('Sign in to continue');
-  return { id: user.id, tenantId: user.tenantId };
-}
 
 /** A customer admin turns two-step sign-in (TOTP) on and off for their own account. */
 export function adminSecurityRoutes(deps: Deps): Router {

@@ -6,8 +6,8 @@ import type { SessionStore } from '../auth/sessions';
 import type { LoginResult, UsersService } from '../auth/users.service';
 import type { Clock } from '../clock';
 import type { Executor } from '../db/db';
-import { AppError, NotFoundError, UnauthorizedError } from '../errors';
-import { lockedMessage } from './auth-messages';
+import { NotFoundError, UnauthorizedError } from '../errors';
+import { formRefusal, lockedMessage } from './auth-messages';
 import { field, param, safeNext, sourceOf, type Audit } from './context';
 
 interface Deps {
@@ -124,9 +124,9 @@ export function authRoutes(deps: Deps): Router {
       };
       ({ userId } = await users.createAdminUser({ tenantId: invite.tenantId, username, password, claim }));
     } catch (err) {
-      if (!(err instanceof AppError) || err.status >= 500 || err instanceof NotFoundError) throw err;
-      const issues = 'issues' in err && Array.isArray(err.issues) ? (err.issues as string[]) : [err.message];
-      return res.status(err.status).render('invite.njk', { token: param(req, 'token'), username, issues });
+      const refused = formRefusal(err);
+      if (!refused) throw err;
+      return res.status(refused.status).render('invite.njk', { token: param(req, 'token'), username, issues: refused.issues });
     }
     await audit(req, { actor: { type: 'admin', id: userId }, tenantId: invite.tenantId, action: 'invite.accepted', object: { type: 'invite', id: invite.id } });
     await startSession(req, res, userId, true);

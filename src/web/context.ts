@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import type { AuditActor, AuditEntry, AuditLog } from '../audit/audit.service';
-import { NotFoundError, TenantInactiveError } from '../errors';
+import { NotFoundError, TenantInactiveError, UnauthorizedError } from '../errors';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { RequestedBy } from './ports';
 
@@ -47,6 +47,13 @@ export async function activeTenant(tenants: Pick<TenantsService, 'get'>, tenantI
   const tenant = await tenants.get(tenantId);
   if (tenant.status !== 'active') throw new TenantInactiveError(tenant.status);
   return tenant.id;
+}
+
+/** The signed-in customer admin's own account, for pages that act on it. */
+export function currentAdmin(req: Request): { id: string; tenantId: string } {
+  const user = req.auth?.kind === 'session' ? req.auth.session.user : undefined;
+  if (!user?.tenantId) throw new UnauthorizedError('Sign in to continue');
+  return { id: user.id, tenantId: user.tenantId };
 }
 
 export function adminTenant(req: Request): string {

@@ -1,5 +1,6 @@
 import type { ErpRegistry } from '../../integrations/erp/registry';
 import type { AuditLog } from '../audit/audit.service';
+import { createAccountsService, type AccountsService } from '../auth/accounts.service';
 import { createApiKeyService, type ApiKeyService } from '../auth/api-keys';
 import { createInviteService, type InviteService } from '../auth/invites';
 import type { PasswordHasher } from '../auth/passwords';
@@ -17,6 +18,7 @@ import { createReadModels, type ReadModels } from './read-models';
 /** The services the web layer calls; createApp receives them built. */
 export interface WebServices {
   users: UsersService;
+  accounts: AccountsService;
   sessions: SessionStore;
   invites: InviteService;
   apiKeys: ApiKeyService;
@@ -46,9 +48,12 @@ export interface WebServiceDeps {
 /** Built by the composition root (src/runtime.ts) over the real neighbours, and by the test server over fakes. */
 export function createWebServices(deps: WebServiceDeps): WebServices {
   const { db, clock, secrets, tenants } = deps;
+  const users = createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords });
+  const sessions = createSessionStore({ db, clock, timeouts: deps.sessionTimeouts });
   return {
-    users: createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords }),
-    sessions: createSessionStore({ db, clock, timeouts: deps.sessionTimeouts }),
+    users,
+    accounts: createAccountsService({ db, clock, passwords: deps.passwords, users, sessions }),
+    sessions,
     invites: createInviteService({ db, clock }),
     apiKeys: createApiKeyService({ db, clock }),
     tenants,

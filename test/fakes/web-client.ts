@@ -59,13 +59,13 @@ export function createWebClient(server: Pick<TestServer, 'url'>) {
 export type WebClient = ReturnType<typeof createWebClient>;
 
 /** A staff user made as the CLI would, then signed in with password + TOTP over HTTP. */
-export async function signInStaff(server: TestServer, username = 'ops-one'): Promise<WebClient & { userId: string }> {
+export async function signInStaff(server: TestServer, username = 'ops-one'): Promise<WebClient & { userId: string; password: string }> {
   const users = createUsersService({ db: server.db, clock: server.clock, cipher: plainCipher, passwords: testPasswords });
   const { userId, enrolment, initialPassword } = await users.createStaffUser(username);
   const client = createWebClient(server);
   await client.post('/login', { username, password: initialPassword });
   await client.post('/login/totp', { code: totpCode(enrolment.secret, server.clock.now()) });
-  return Object.assign(client, { userId });
+  return Object.assign(client, { userId, password: initialPassword });
 }
 
 export async function createTenant(server: TestServer, name: string): Promise<string> {

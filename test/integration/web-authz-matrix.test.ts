@@ -19,6 +19,7 @@ let clients: Record<Who, WebClient>;
 let A: string;
 let runId: string;
 let keyId: string;
+let adminAId: string;
 
 const person = async (tenantId: string, id: string) =>
   server.db.kysely.insertInto('people').values({ tenant_id: tenantId, erp_person_id: id, employment_start: '2024-01-01', employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, restricted: 0, updated_at: '2026-01-01T00:00:00.000Z' }).execute();
@@ -35,10 +36,11 @@ beforeAll(async () => {
   clients = { anon: createWebClient(server), staff: await signInStaff(server), adminB: await signInAdmin(server, B, 'beta-admin'), adminA: await signInAdmin(server, A, 'alpha-admin') };
   const created = await clients.adminA.api('POST', `/api/v1/tenants/${A}/api-keys`);
   keyId = ((await created.json()) as { id: string }).id;
+  adminAId = (await server.db.kysely.selectFrom('users').select('id').where('username', '=', 'alpha-admin').executeTakeFirstOrThrow()).id;
 });
 afterAll(async () => server.close());
 
-const t = (p: string) => p.replace('{A}', A).replace('{run}', runId).replace('{key}', keyId);
+const t = (p: string) => p.replace('{A}', A).replace('{run}', runId).replace('{key}', keyId).replace('{adminA}', adminAId);
 const connector = { baseUrl: 'http://127.0.0.1:9/rest-api', clientId: 'client-1', clientSecret: 'good-secret' };
 const settings = { enabledInsights: ['missing-hours'], scheduleDay: 'monday', scheduleTime: '07:00', utilisationTarget: 0.8, defaultLanguage: 'en', teamView: false };
 
@@ -95,6 +97,12 @@ const PAGES: Case[] = [
   { method: 'POST', path: '/admin/connector', body: connector, expect: [303, 403, 200, 200] },
   { method: 'POST', path: '/admin/connector/revoke', expect: [303, 403, 303, 303] },
   { method: 'POST', path: '/admin/api-keys/{key}/revoke', expect: [303, 403, 404, 404] },
+  // Account pages: own account for everyone signed in; a tenant's admins for its admins and staff only.
+  { method: 'GET', path: '/account/password', expect: [303, 200, 200, 200] },
+  { method: 'GET', path: '/admin/users', expect: [303, 403, 200, 200] },
+  { method: 'POST', path: '/admin/users/{adminA}', body: { action: 'enable', password: 'Quiet-Harbour-Lantern-42' }, expect: [303, 403, 404, 303] },
+  { method: 'GET', path: '/staff/tenants/{A}/admins', expect: [303, 200, 403, 403] },
+  { method: 'POST', path: '/staff/tenants/{A}/admins/{adminA}', body: { action: 'unlock' }, expect: [303, 303, 403, 403] },
   { method: 'GET', path: '/metrics', expect: [401, 200, 403, 403] },
 ];
 
