@@ -29,6 +29,20 @@ export interface InsightContext {
   readonly monthEndIndex: number;
   /** Calendar days after the period until the month's end; 0 when the month ended within the week. */
   readonly daysToMonthEnd: number;
+  /**
+   * First table index on which the ERP holds time entries for the company. Before it there is
+   * nothing to compare the contract with (the company kept its hours elsewhere), so balances and
+   * utilisation history start there, not at a contract start years earlier.
+   */
+  readonly timeDataStartIndex: number;
+}
+
+/** Index of the first day on or after `date`; the table's length when the date is past its end. */
+function firstIndexFrom(table: DayTable, date: string): number {
+  const first = table.dates[0] as string;
+  if (date <= first) return 0;
+  const i = table.indexOf(date);
+  return i >= 0 ? i : table.dates.length;
 }
 
 export function createInsightContext(input: {
@@ -36,6 +50,8 @@ export function createInsightContext(input: {
   referenceDate: string;
   settings: TenantInsightSettings;
   calendar?: WorkCalendar;
+  /** First day with time entries in the company; null when it has none; absent: the whole table counts. */
+  timeDataFrom?: string | null;
 }): InsightContext {
   const { settings } = input;
   assertValidSettings(settings);
@@ -69,5 +85,7 @@ export function createInsightContext(input: {
     monthStartIndex: table.indexOf(monthStart),
     monthEndIndex: monthEnd < period.end ? table.indexOf(monthEnd) : endIndex,
     daysToMonthEnd: Math.max(0, daysBetween(period.end, monthEnd, zone)),
+    timeDataStartIndex:
+      input.timeDataFrom === undefined ? 0 : input.timeDataFrom === null ? table.dates.length : firstIndexFrom(table, input.timeDataFrom),
   };
 }

@@ -5,7 +5,7 @@ import type { PersonHistory, ProjectHistory, TenantInsightSettings } from './inp
 import { missingHoursInsight } from './missing-hours';
 import { projectBurnInsight } from './project-burn';
 import { summariseMember, teamViewInsights, type TeamMemberSummary } from './team-view';
-import { buildTimeline } from './timeline';
+import { buildTimeline, concernedBy, firstTimeEntryDate } from './timeline';
 import type { Insight } from './types';
 import { utilisationInsight } from './utilisation';
 import type { WorkCalendar } from './calendar';
@@ -24,14 +24,15 @@ export interface ComputeInsightsInput {
 const byId = <T>(key: (x: T) => string) => (a: T, b: T): number => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
 
 /**
- * Every enabled insight for one tenant and period. Deterministic order: people by ID, each with
+ * Every enabled insight for one tenant and period, for the people the period concerns (see
+ * concernedBy). Deterministic order: people by ID, each with
  * missing-hours, flex-balance, utilisation, then anomalies by date; then projects by ID; then team views
  * by manager ID.
  */
 export function computeInsights(input: ComputeInsightsInput): Insight[] {
   const { settings } = input;
   const { enabled } = settings;
-  const ctx = createInsightContext(input);
+  const ctx = createInsightContext({ ...input, timeDataFrom: firstTimeEntryDate(input.people) });
   const wantTeams = enabled['team-view'] && settings.teamView;
   const out: Insight[] = [];
   const members: TeamMemberSummary[] = [];
@@ -40,6 +41,7 @@ export function computeInsights(input: ComputeInsightsInput): Insight[] {
   };
   for (const person of [...input.people].sort(byId((p) => p.personId))) {
     const t = buildTimeline(person, ctx.table);
+    if (!concernedBy(t, ctx.period.startIndex, ctx.period.endIndex)) continue;
     if (enabled['missing-hours']) push(missingHoursInsight(t, ctx));
     if (enabled['flex-balance']) push(flexBalanceInsight(t, ctx, person.erpFlexBalanceMinutes ?? null));
     if (enabled.utilisation) push(utilisationInsight(t, ctx));

@@ -9,8 +9,8 @@ const WARNING_MINUTES = 40 * 60;
 
 /**
  * Weekly cumulative flex balance (recorded − expected after absence) over the flex period, oldest
- * first. Weeks before the person's first expected or recorded minute are left out, so a new starter's
- * trend is not flattened by empty weeks.
+ * first. Days before the company's first time entry do not count, and weeks before the person's first
+ * expected or recorded minute are left out, so a new starter's trend is not flattened by empty weeks.
  */
 export function weeklyFlexBalances(t: PersonTimeline, ctx: InsightContext): number[] {
   const weeks = ctx.settings.flexPeriodWeeks;
@@ -19,7 +19,7 @@ export function weeklyFlexBalances(t: PersonTimeline, ctx: InsightContext): numb
   let balance = 0;
   let started = false;
   for (let w = from; w <= ctx.period.endIndex; w += 7) {
-    for (let i = w; i < w + 7; i++) {
+    for (let i = Math.max(w, ctx.timeDataStartIndex); i < w + 7; i++) {
       const recorded = t.recorded[i] as number;
       if (t.expected[i] !== 0 || recorded !== 0) started = true;
       balance += recorded - availableOn(t, i);
@@ -31,7 +31,7 @@ export function weeklyFlexBalances(t: PersonTimeline, ctx: InsightContext): numb
 
 /**
  * Severity: warning when the balance or its month-end projection is 40 h or more either way, notice
- * from 20 h, info below. No insight for someone with nothing expected or recorded in the period.
+ * from 20 h, info below. No insight for someone with nothing expected or recorded in the flex period.
  * Where the ERP keeps the balance (its flextime add-on), that is the balance the employee sees there,
  * so it is the one reported; the trend still comes from the entries.
  */

@@ -51,6 +51,8 @@ export interface PersonTimeline {
   readonly entries: Float64Array;
   /** 1 when the day is a contract workday (holiday or not). */
   readonly workday: Uint8Array;
+  /** 1 when a contract covers the day, workday or not. */
+  readonly contracted: Uint8Array;
 }
 
 /**
@@ -73,6 +75,7 @@ export function buildTimeline(person: PersonHistory, table: DayTable): PersonTim
   const n = table.dates.length;
   const expected = new Float64Array(n);
   const workday = new Uint8Array(n);
+  const contracted = new Uint8Array(n);
   // Later-starting contracts overwrite earlier ones where they overlap, as contractOn() decides.
   const contracts = [...person.contracts].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   for (const c of contracts) {
@@ -83,6 +86,7 @@ export function buildTimeline(person: PersonHistory, table: DayTable): PersonTim
     for (let i = from; i < to; i++) {
       const isWorkday = (days >> (table.weekday[i] as number)) & 1;
       workday[i] = isWorkday;
+      contracted[i] = 1;
       expected[i] = isWorkday ? Math.round(c.dailyMinutes * (1 - (table.holiday[i] as number))) : 0;
     }
   }
@@ -98,7 +102,23 @@ export function buildTimeline(person: PersonHistory, table: DayTable): PersonTim
     absence[i] = day.absenceMinutes;
     entries[i] = day.entryCount;
   }
-  return { personId: person.personId, managerId: person.managerId, expected, recorded, billable, absence, entries, workday };
+  return { personId: person.personId, managerId: person.managerId, expected, recorded, billable, absence, entries, workday, contracted };
+}
+
+/**
+ * Someone the period concerns: under contract on one of its days, or recording time in it. A former
+ * employee or a future starter is neither, and gets nothing, however their history adds up.
+ */
+export function concernedBy(t: PersonTimeline, from: number, to: number): boolean {
+  for (let i = Math.max(0, from); i <= to; i++) if (t.contracted[i] === 1 || (t.entries[i] as number) > 0) return true;
+  return false;
+}
+
+/** The earliest date on which anyone has a time entry, or null when nobody has one. */
+export function firstTimeEntryDate(people: readonly PersonHistory[]): string | null {
+  let first: string | null = null;
+  for (const p of people) for (const d of p.days) if (d.entryCount > 0 && (first === null || d.date < first)) first = d.date;
+  return first;
 }
 
 /** Expected minutes left once absence is taken out. */

@@ -29,14 +29,15 @@ export interface WeeklySeries {
 /**
  * Weekly utilisation, oldest first, for `weeks` ISO weeks ending with the one that ends at endIndex.
  * Weeks with nothing available (before the contract, whole weeks away) are skipped rather than shown
- * as zero, so holidays do not read as idle time and do not drag the forecast down; `weeks` keeps each
- * value's calendar week, so a yearly season stays in phase.
+ * as zero, so holidays do not read as idle time and do not drag the forecast down; so are weeks that
+ * begin before `fromIndex`, where the company's time entries begin. `weeks` keeps each value's
+ * calendar week, so a yearly season stays in phase.
  */
-export function weeklyUtilisation(t: PersonTimeline, endIndex: number, weeks = UTILISATION_HISTORY_WEEKS): WeeklySeries {
+export function weeklyUtilisation(t: PersonTimeline, endIndex: number, weeks = UTILISATION_HISTORY_WEEKS, fromIndex = 0): WeeklySeries {
   const out: WeeklySeries = { values: [], weeks: [] };
   const first = endIndex + 1 - 7 * weeks;
   for (let w = first; w + 6 <= endIndex; w += 7) {
-    if (w < 0) continue;
+    if (w < 0 || w < fromIndex) continue;
     const value = utilisationOver(t, w, w + 6);
     if (value === null) continue;
     out.values.push(value);
@@ -56,7 +57,7 @@ export function utilisationInsight(t: PersonTimeline, ctx: InsightContext): Insi
   const lastWeek = utilisationOver(t, ctx.period.startIndex, ctx.period.endIndex);
   if (lastWeek === null) return null;
   const target = ctx.settings.utilisationTarget;
-  const { values: history, weeks } = weeklyUtilisation(t, ctx.period.endIndex);
+  const { values: history, weeks } = weeklyUtilisation(t, ctx.period.endIndex, UTILISATION_HISTORY_WEEKS, ctx.timeDataStartIndex);
   const forecast = forecastSeries(history, target, HORIZON, weeks);
   const restWeeks = Math.max(1, Math.ceil(ctx.daysToMonthEnd / 7));
   const mean = (xs: number[]): number => xs.reduce((s, v) => s + v, 0) / xs.length;

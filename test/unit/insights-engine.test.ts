@@ -55,3 +55,49 @@ describe('computeInsights', () => {
     );
   });
 });
+
+describe('computeInsights: whom a period concerns, and from when the ERP has hours', () => {
+  const reference = '2026-11-23';
+  const settings = defaultInsightSettings();
+  const flexOf = (people: PersonHistory[], id: string) =>
+    computeInsights({ tenantId: 't1', referenceDate: reference, settings, people, projects: [] }).find(
+      (i) => i.recipientId === id && i.kind === 'flex-balance',
+    );
+
+  it('counts flex only from the first time entry in the company, not from a contract start years before', () => {
+    // The company moved its time keeping into the ERP on 1 September; the contract dates from 2019.
+    const since = everyDay('2026-09-01', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450));
+    const longServing = person(since, [{ start: '2019-03-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] }]);
+    expect(flexOf([longServing], 'p1')?.values.balanceMinutes).toBe(0);
+  });
+
+  it('still counts a person who recorded nothing while the rest of the company did', () => {
+    const since = everyDay('2026-09-01', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450));
+    const idle = person([], undefined, 'p2');
+    // Tuesday 1 September to Sunday 22 November: 59 workdays of 7.5 h (All Saints' Day is a
+    // Saturday in 2026, so the Finnish autumn has no weekday holiday).
+    expect(flexOf([person(since), idle], 'p2')?.values.balanceMinutes).toBe(-59 * 450);
+  });
+
+  it('gives a former employee nothing, and leaves them out of the team view', () => {
+    const worked = everyDay('2026-06-01', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450, { billableMinutes: 330 }));
+    const leaver = person(
+      worked.filter((d) => d.date <= '2026-10-09'),
+      [{ start: '2024-01-01', end: '2026-10-09', dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] }],
+      'p9',
+      'boss',
+    );
+    const stayers = ['p1', 'p2', 'p3', 'p4'].map((id) => person(worked, undefined, id, 'boss'));
+    const all = computeInsights({ tenantId: 't1', referenceDate: reference, settings, people: [leaver, ...stayers], projects: [] });
+    expect(all.filter((i) => i.recipientId === 'p9')).toEqual([]);
+    // Four current reports are under the minimum team size of five: no team view.
+    expect(all.filter((i) => i.kind === 'team-view')).toEqual([]);
+  });
+
+  it('gives a future starter nothing before the first day', () => {
+    const starter = person([], [{ start: '2026-12-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] }], 'p7');
+    const other = person(everyDay('2026-06-01', '2026-11-22', [1, 2, 3, 4, 5], (d) => day(d, 450)));
+    const all = computeInsights({ tenantId: 't1', referenceDate: reference, settings, people: [starter, other], projects: [] });
+    expect(all.filter((i) => i.recipientId === 'p7')).toEqual([]);
+  });
+});
