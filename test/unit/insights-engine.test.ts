@@ -1,5 +1,6 @@
 import { computeInsights } from '../../src/insights/engine';
 import { defaultInsightSettings, type PersonHistory } from '../../src/insights/input';
+import type { Insight } from '../../src/insights/types';
 import { ValidationError } from '../../src/errors';
 import { day, everyDay, person } from './insights-fixtures';
 
@@ -61,7 +62,7 @@ describe('computeInsights: whom a period concerns, and from when the ERP has hou
   const settings = defaultInsightSettings();
   const flexOf = (people: PersonHistory[], id: string) =>
     computeInsights({ tenantId: 't1', referenceDate: reference, settings, people, projects: [] }).find(
-      (i) => i.recipientId === id && i.kind === 'flex-balance',
+      (i): i is Extract<Insight, { kind: 'flex-balance' }> => i.recipientId === id && i.kind === 'flex-balance',
     );
 
   it('counts flex only from the first time entry in the company, not from a contract start years before', () => {
