@@ -13,8 +13,10 @@ import { openSqlite } from '../src/db/open-sqlite';
 import { createLogger } from '../src/logging/create-logger';
 import { createLocalFileSecretStore } from '../src/secrets/local-file-store';
 import { createSyncService } from '../src/sync/sync.service';
+import type { NightChanges } from '../integrations/erp-simulator/night';
 import { numberArg, rssPeakSampler } from './args';
-import { startSimulatorProcess } from './simulator-process';
+import { countingErp } from './counting-erp';
+import { startSimulatorProcess, type SimulatorProcess } from './simulator-process';
 
 const ZONE = 'Europe/Helsinki';
 
@@ -28,12 +30,80 @@ async function rawFetch(erp: ErpClient, window: { from: string; to: string }): P
   return entries;
 }
 
-/** npm run bench -- sync --employees 1000 --months 12 [--rps N] */
+/** Severa's largest page (rowCount). */
+const ROWS_PER_PAGE = 100;
+const REREAD_DAYS = 28;
+
+/**
+ * The fewest requests an incremental night can make: one token, the pages of what changed (users,
+ * work hours, deletions), one contract history per changed user, the re-read window's pages, and
+ * the fixed calls: one page each of absences, projects and phases changed, the holiday calendar per
+ * year of the window, one flextime probe.
+ */
+function incrementalMinimum(night: NightChanges, rereadRows: number, holidayYears: number): Record<string, number> {
+  const pages = (rows: number) => Math.max(1, Math.ceil(rows / ROWS_PER_PAGE));
+  return {
+    token: 1,
+    users: pages(night.changedUsers),
+    workContracts: night.changedUsers,
+    workHoursChanged: pages(night.addedHours + night.editedHours),
+    deletedWorkHours: pages(night.deletedHours),
+    workHoursReread: pages(rereadRows),
+    absences: 1,
+    projects: 1,
+    phases: 1,
+    holidays: holidayYears,
+    flextime: 1,
+  };
+}
+
+const sum = (parts: Record<string, number>) => Object.values(parts).reduce((a, b) => a + b, 0);
+
+/** After the backfill: a night of upstream edits, then the nightly sync, counted against the minimum. */
+async function incrementalNight(
+  sim: SimulatorProcess,
+  sync: ReturnType<typeof createSyncService>,
+  client: () => ErpClient,
+  meta: { employees: number; months: number; rps: number; today: string },
+): Promise<void> {
+  const night = await sim.control<NightChanges>({ type: 'night' });
+  const rereadFrom = DateTime.fromISO(meta.today, { zone: ZONE }).minus({ days: REREAD_DAYS }).toISODate() as string;
+  const { hours: rereadRows } = await sim.control<{ hours: number }>({ type: 'count-hours', from: rereadFrom, to: meta.today });
+  const backfillFrom = DateTime.fromISO(meta.today, { zone: ZONE }).minus({ months: meta.months });
+  const minimum = incrementalMinimum(night, rereadRows, DateTime.fromISO(meta.today).year - backfillFrom.year + 1);
+  const counted = countingErp(client());
+  const rss = rssPeakSampler();
+  const wallStart = performance.now();
+  const result = await sync.syncTenant({ id: 'bench-tenant', timezone: ZONE, country: 'FI', halfDayEves: false }, counted.erp);
+  const wallMs = performance.now() - wallStart;
+  console.log(
+    JSON.stringify({
+      bench: 'sync',
+      mode: result.mode,
+      employees: meta.employees,
+      months: meta.months,
+      erp_requests_per_second: meta.rps,
+      night,
+      reread_rows: rereadRows,
+      requests: result.requests,
+      minimum_requests: sum(minimum),
+      ratio_to_minimum: Math.round((result.requests / sum(minimum)) * 100) / 100,
+      by_call: counted.counts,
+      minimum_by_call: minimum,
+      entries: result.entries,
+      wall_ms: Math.round(wallMs),
+      rss_peak_mb: rss.stop(),
+    }),
+  );
+}
+
+/** npm run bench -- sync --employees 1000 --months 12 [--rps N] [--incremental] */
 export async function run(args: string[]): Promise<void> {
   const employees = numberArg(args, 'employees', 1000);
   const months = numberArg(args, 'months', 12);
   // Unlimited by default to expose our own cost; --rps 5 paces both passes like a real ERP would.
   const rps = numberArg(args, 'rps', 10_000);
+  const incremental = args.includes('--incremental');
   const endDate = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() as string;
   const sim = await startSimulatorProcess(['--employees', String(employees), '--months', String(months + 1), '--end-date', endDate]);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpi-bench-sync-'));
@@ -66,10 +136,10 @@ export async function run(args: string[]): Promise<void> {
     const result = await sync.syncTenant({ id: 'bench-tenant', timezone: ZONE, country: 'FI', halfDayEves: false }, erp);
     const wallMs = performance.now() - wallStart;
     const rssPeak = rss.stop();
-    await db.close();
     console.log(
       JSON.stringify({
         bench: 'sync',
+        mode: result.mode,
         employees,
         months,
         erp_requests_per_second: rps,
@@ -83,6 +153,8 @@ export async function run(args: string[]): Promise<void> {
         rss_peak_mb: rssPeak,
       }),
     );
+    if (incremental) await incrementalNight(sim, sync, client, { employees, months, rps, today });
+    await db.close();
   } finally {
     await sim.stop();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { ZONE } from './calendar';
 import { generateCompany } from './generate-company';
+import { answerControl } from './control';
 import { startSimulator } from './server';
 
 export interface SimulatorCliDeps {
@@ -42,6 +43,7 @@ function untilSignal(): Promise<NodeJS.Signals> {
 /**
  * Options: --seed 42 --employees 50 --months 13 --end-date YYYY-MM-DD (default yesterday) --port 0
  * --rate-limit N (requests per second, Severa's is 10; default unlimited) --nulls --flextime.
+ * Started with an IPC channel (a benchmark's child process), it also takes control messages, see control.ts.
  */
 export async function runSimulatorCli(args: string[], deps: SimulatorCliDeps = {}): Promise<void> {
   const write = deps.write ?? ((text: string) => void process.stdout.write(text));
@@ -75,6 +77,7 @@ export async function runSimulatorCli(args: string[], deps: SimulatorCliDeps = {
       '',
     ].join('\n'),
   );
+  if (process.send) process.on('message', (message) => answerControl(message, company, simulator));
   await (deps.stopSignal ?? untilSignal());
   await simulator.close();
   write('ERP simulator stopped.\n');
