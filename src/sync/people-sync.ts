@@ -39,10 +39,12 @@ async function storedContracts(run: SyncRun): Promise<Map<string, ErpWorkContrac
  * overlap the later start wins). The full history is read for a new person, a changed one, or one
  * the list tells nothing about.
  */
-function reusable(user: ErpUser, stored: ErpWorkContract[] | undefined, changedSince: string | null): ErpWorkContract[] | null {
-  if (changedSince === null || stored === undefined) return null;
-  const changed = user.updatedAt === null ? user.currentContract === null : Date.parse(user.updatedAt) >= Date.parse(changedSince);
-  if (changed) return null;
+function changedSince(user: ErpUser, since: string): boolean {
+  return user.updatedAt === null ? user.currentContract === null : Date.parse(user.updatedAt) >= Date.parse(since);
+}
+
+function reusable(user: ErpUser, stored: ErpWorkContract[] | undefined, since: string | null): ErpWorkContract[] | null {
+  if (since === null || stored === undefined || changedSince(user, since)) return null;
   const current = user.currentContract;
   return current ? [...stored.filter((c) => c.id !== current.id), current] : stored;
 }
@@ -66,6 +68,9 @@ export async function syncPeople(
       if (user.countryId && user.country) run.countryIds.set(user.countryId, user.country);
       // An erased person's contracts are not even fetched.
       if (opts.erased.has(subjectDigest(tenantId, user.id))) continue;
+      // A former employee an earlier run left out (employment ended past the retention horizon) stays
+      // out while unchanged: the horizon only moves forward, so their history need not be read again.
+      if (opts.changedSince !== null && !user.active && !stored.has(user.id) && !changedSince(user, opts.changedSince)) continue;
       const contracts = reusable(user, stored.get(user.id), opts.changedSince) ?? (await erp.workContracts(user.id));
       const span = employment(contracts);
       if (span.end !== null && isPastRetention(span.end, opts.today, opts.retentionMonths)) continue;

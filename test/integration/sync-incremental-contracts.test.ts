@@ -107,3 +107,25 @@ test('a person the list says nothing about (no timestamp, no current contract) h
 
   expect(historyReads()).toEqual(['u-1']);
 });
+
+test('a former employee left out as past the retention horizon is not read again while unchanged', async () => {
+  // u-3 left in 2025: far beyond the six months people are kept after their employment ends.
+  users[2] = { ...users[2], isActive: false, workContract: undefined };
+  fake.route('GET', '/v1/users/u-3/workcontracts', () => ({ json: [contract('u-3-c0', '2020-01-01', '2025-03-31', 7.5)] }));
+  await store.syncAt(FIRST);
+  expect(historyReads()).toEqual(['u-1', 'u-2', 'u-3']);
+  expect(await storedContracts('u-3')).toEqual([]);
+  fake.requests.length = 0;
+
+  await store.syncAt(SECOND);
+  expect(historyReads()).toEqual([]);
+
+  // Rehired: the change shows in the list, so the history is read and the person comes back.
+  users[2] = { ...users[2], isActive: true, lastUpdatedDateTime: '2026-12-01T09:00:00+02:00', workContract: contract('u-3-c1', '2026-12-01', null, 7.5) };
+  fake.route('GET', '/v1/users/u-3/workcontracts', () => ({
+    json: [contract('u-3-c0', '2020-01-01', '2025-03-31', 7.5), contract('u-3-c1', '2026-12-01', null, 7.5)],
+  }));
+  await store.syncAt(new Date('2026-12-02T00:30:00.000Z'));
+  expect(historyReads()).toEqual(['u-3']);
+  expect((await storedContracts('u-3')).map((c) => c[0])).toEqual(['u-3-c0', 'u-3-c1']);
+});
