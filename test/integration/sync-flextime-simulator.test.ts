@@ -5,7 +5,7 @@
  */
 import { parseIsoDate } from '../../integrations/erp-simulator/calendar';
 import { createFlextimeBook } from '../../integrations/erp-simulator/views-calendar';
-import { loadErpFlexBalances } from '../../src/sync/flex-sync';
+import { loadErpFlexBalances } from '../../src/insights/insights.repo';
 import { createSyncHarness, type SyncHarness } from '../fakes/sync-harness';
 
 // SYNC_NOW is Thursday 26 November 2026: the last completed week ended on Sunday 22 November.
