@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import express from 'express';
+import express, { type Express } from 'express';
+import request from 'supertest';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
@@ -21,24 +20,22 @@ const PERIOD = '2026-W47';
 const clock = fixedClock(new Date('2026-11-23T05:00:00.000Z'));
 const signer = createTokenSigner({ secret: SIGNING_SECRET, clock });
 
+/** Links in the emails point here; the requests go to the app in-process. */
+const BASE = 'https://insights.example';
+
 let db: Db;
 let dir: string;
-let server: Server;
-let base: string;
+let app: Express;
 
 beforeEach(async () => {
   db = await createTestDb();
   dir = await mkdtemp(path.join(tmpdir(), 'unsubscribe-'));
   await seedDeliveryData(db, PERIOD, [{ id: 'p1', language: 'fi' }, { id: 'p2' }]);
   const preferences = createPreferencesService({ db, clock, audit: createAuditLog({ db, clock }) });
-  const app = express();
+  app = express();
   app.use(createEmployeeRouter({ signer, preferences, logger: createMemoryLogger() }));
-  server = app.listen(0, '127.0.0.1');
-  await new Promise((resolve) => server.once('listening', resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterEach(async () => {
-  await new Promise((resolve) => server.close(resolve));
   await db.close();
   await rm(dir, { recursive: true, force: true });
 });
@@ -51,14 +48,13 @@ const deliveries = () =>
     renderer: renderInsightEmail,
     transport: createFileOutbox({ dir, clock }),
     signer,
-    publicBaseUrl: base,
+    publicBaseUrl: BASE,
     concurrency: 2,
   });
 const erp = () => fakeRecipients({ p1: { email: addressOf('p1') }, p2: { email: addressOf('p2') } });
 
 /** What a mail provider does for RFC 8058: a bare POST, no cookies, no CSRF token. */
-const oneClick = (url: string) =>
-  fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+const oneClick = (path: string) => request(app).post(path).type('form').send('List-Unsubscribe=One-Click');
 
 test('the List-Unsubscribe link of a sent email unsubscribes with one POST, idempotently, and the next run skips the person', async () => {
   const first = await deliveries().deliverPeriod({ tenant: TENANT, period: PERIOD, erp: erp() });
@@ -66,15 +62,16 @@ test('the List-Unsubscribe link of a sent email unsubscribes with one POST, idem
   const row = await db.kysely.selectFrom('deliveries').selectAll().where('erp_person_id', '=', 'p1').executeTakeFirstOrThrow();
   const eml = await readFile(path.join(dir, `${row.id}.eml`), 'utf8');
   const url = /^List-Unsubscribe: <([^>]+)>/m.exec(eml)?.[1];
-  expect(url).toMatch(new RegExp(`^${base}/u/`));
+  expect(url).toMatch(new RegExp(`^${BASE}/u/`));
+  const link = new URL(url as string).pathname;
 
-  const res = await oneClick(url as string);
+  const res = await oneClick(link);
   expect(res.status).toBe(200);
-  expect(await res.json()).toEqual({ unsubscribed: true, changed: true });
-  expect(res.headers.get('cache-control')).toBe('no-store');
-  const again = await oneClick(url as string);
+  expect(res.body).toEqual({ unsubscribed: true, changed: true });
+  expect(res.headers['cache-control']).toBe('no-store');
+  const again = await oneClick(link);
   expect(again.status).toBe(200);
-  expect(await again.json()).toEqual({ unsubscribed: true, changed: false });
+  expect(again.body).toEqual({ unsubscribed: true, changed: false });
 
   const next = await deliveries().deliverPeriod({ tenant: TENANT, period: '2026-W48', erp: erp() });
   expect(next.skipped.unsubscribed).toBe(1);
@@ -89,10 +86,9 @@ test('tampered, expired or wrong-purpose tokens are refused with a 400 JSON erro
   const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(body, 'base64url').toString()), p: 'p2' })).toString('base64url');
   const preferencesToken = signer.sign({ tenantId: TENANT.id, personId: 'p1', purpose: 'preferences', ttlDays: 1 });
   const expectRefused = async (token: string) => {
-    const res = await oneClick(`${base}/u/${token}`);
+    const res = await oneClick(`/u/${token}`);
     expect(res.status).toBe(400);
-    const json = (await res.json()) as { error: { code: string; message: string } };
-    expect(json.error).toMatchObject({ code: 'validation', message: 'Invalid or expired link' });
+    expect(res.body.error).toMatchObject({ code: 'validation', message: 'Invalid or expired link' });
   };
   const tamperedMac = `${mac.slice(0, -2)}${mac.endsWith('AA') ? 'BB' : 'AA'}`;
   for (const token of [`${forged}.${mac}`, `${body}.${tamperedMac}`, preferencesToken, 'garbage', `${good}x`]) await expectRefused(token);
@@ -105,16 +101,16 @@ test('tampered, expired or wrong-purpose tokens are refused with a 400 JSON erro
   }
   expect(await db.kysely.selectFrom('email_preferences').selectAll().execute()).toEqual([]);
   // Unexpired and untouched, the same token works: the refusals above were about the token itself.
-  expect((await oneClick(`${base}/u/${good}`)).status).toBe(200);
-  const page = await fetch(`${base}/u/garbage`);
+  expect((await oneClick(`/u/${good}`)).status).toBe(200);
+  const page = await request(app).get('/u/garbage');
   expect(page.status).toBe(400);
-  expect(await page.text()).toContain('This link does not work');
+  expect(page.text).toContain('This link does not work');
 });
 
 test('the confirmation page is a plain form in the person’s language; a browser POST gets a page with a preferences link', async () => {
   const token = signer.sign({ tenantId: TENANT.id, personId: 'p1', purpose: 'unsubscribe', ttlDays: 30 });
-  const page = await fetch(`${base}/u/${token}`);
-  const html = await page.text();
+  const page = await request(app).get(`/u/${token}`);
+  const html = page.text;
   expect(page.status).toBe(200);
   expect(html).toContain('<html lang="fi">');
   expect(html).toContain(`<form method="post" action="/u/${token}">`);
@@ -122,35 +118,29 @@ test('the confirmation page is a plain form in the person’s language; a browse
   // GET alone (link scanners) must not unsubscribe.
   expect(await db.kysely.selectFrom('email_preferences').selectAll().execute()).toEqual([]);
 
-  const done = await fetch(`${base}/u/${token}`, { method: 'POST', headers: { accept: 'text/html', 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
-  const doneHtml = await done.text();
+  const done = await request(app).post(`/u/${token}`).set('accept', 'text/html').type('form').send('');
   expect(done.status).toBe(200);
-  expect(doneHtml).toContain('Tilaus on peruttu');
-  const link = /href="(\/p\/[^"]+)"/.exec(doneHtml)?.[1];
-  expect((await fetch(`${base}${link}`)).status).toBe(200);
+  expect(done.text).toContain('Tilaus on peruttu');
+  const link = /href="(\/p\/[^"]+)"/.exec(done.text)?.[1];
+  expect((await request(app).get(link as string)).status).toBe(200);
 });
 
 test('the preferences page shows and saves frequency and language, and delivery follows the choice', async () => {
   const token = signer.sign({ tenantId: TENANT.id, personId: 'p2', purpose: 'preferences', ttlDays: 30 });
-  const before = await (await fetch(`${base}/p/${token}`)).text();
+  const before = (await request(app).get(`/p/${token}`)).text;
   expect(before).toContain('<html lang="en">');
   expect(before).toMatch(/value="weekly" checked/);
 
-  const save = await fetch(`${base}/p/${token}`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: 'frequency=monthly&language=sv',
-  });
+  const save = await request(app).post(`/p/${token}`).type('form').send('frequency=monthly&language=sv');
   expect(save.status).toBe(303);
-  expect(save.headers.get('location')).toBe(`/p/${token}?saved=1`);
-  const after = await (await fetch(`${base}/p/${token}?saved=1`)).text();
+  expect(save.headers.location).toBe(`/p/${token}?saved=1`);
+  const after = (await request(app).get(`/p/${token}?saved=1`)).text;
   expect(after).toContain('<html lang="sv">');
   expect(after).toMatch(/value="monthly" checked/);
   expect(after).toMatch(/value="sv" selected/);
   expect(after).toContain('Dina val har sparats.');
 
-  const bad = await fetch(`${base}/p/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'frequency=hourly' });
+  const bad = await request(app).post(`/p/${token}`).type('form').send('frequency=hourly');
   expect(bad.status).toBe(400);
 
   const result = await deliveries().deliverPeriod({ tenant: TENANT, period: PERIOD, erp: erp() });
