@@ -106,7 +106,8 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   const secrets = createSecretStore(config, logger);
   const db = await openDatabase(config, secrets, dbOptions);
   await migrateToLatest(db);
-  const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
+  const dataKeys = createKyselyDataKeyRepo(db.kysely);
+  const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: dataKeys, clock });
   const ssrf = createSsrfGuard({ mode: config.NODE_ENV });
   const metrics = createServiceMetrics({ db });
   const erp = createErpRegistry(erpAdapters);
@@ -175,7 +176,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     purgeFence: createPurgeFence(db.dialect),
     retention,
     envelope,
-    dataKeys: createKyselyDataKeyRepo(db.kysely),
+    dataKeys,
     keyRotation: { dataKeyMaxAgeDays: 90 },
   };
 
