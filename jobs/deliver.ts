@@ -42,5 +42,8 @@ export const deliverJob: JobDefinition<PipelineDeps> = {
     ctx.count('failed', result.failed);
     ctx.count('unknown', result.unknown);
     for (const [reason, n] of Object.entries(result.skipped)) ctx.count(`skipped.${reason}`, n);
+    const erpStats = erp.stats();
+    ctx.count('requests', erpStats.requests);
+    ctx.count('rateLimited', erpStats.rateLimited);
   },
 };

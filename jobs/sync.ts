@@ -23,6 +23,7 @@ export const syncJob: JobDefinition<PipelineDeps> = {
     );
     ctx.count('requests', result.requests);
     ctx.count('retries', result.retries);
+    ctx.count('rateLimited', result.rateLimited);
     ctx.count('people', result.people);
     ctx.count('entries', result.entries);
     ctx.count('rows', result.factsWritten);

@@ -23,6 +23,7 @@ import { healthRoutes } from './web/health.routes';
 import { createHttpMetrics } from './web/metrics';
 import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
 import { requestId as requestIdMiddleware } from './web/request-id';
+import { staffConsoleRoutes } from './web/staff-console.routes';
 import { staffDeliveriesRoutes } from './web/staff-deliveries.routes';
 import { staffOpsRoutes } from './web/staff-ops.routes';
 import { staffUsersRoutes } from './web/staff-users.routes';
@@ -123,7 +124,8 @@ export function createApp(deps: AppDeps): Express {
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
   app.use(accountRoutes({ accounts, audit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
-  app.use('/staff', staffOpsRoutes({ tenants, reads, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
+  app.use('/staff', staffConsoleRoutes({ tenants, reads: deps.consoleReads, jobs: deps.jobs, retention: deps.retention, auditFor: audit, clock }));
+  app.use('/staff', staffOpsRoutes({ tenants, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
   app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
   app.use('/staff', staffUsersRoutes({ tenants, accounts, users, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));

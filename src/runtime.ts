@@ -202,7 +202,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     secrets,
     clock,
     logger,
-    jobs: jobsPort(jobControl),
+    jobs: jobsPort(jobControl, { registry: jobs, enabled: config.JOBS_ENABLED }),
     retention: retentionPort(retention),
     dsr,
     emailPreview: emailPreviewPort({ tenants, delivery, erpFor }),

@@ -3,16 +3,26 @@ import { deliveryTenant } from './email/delivery-tenant';
 import type { DeliveryService } from './email/delivery.service';
 import type { RetentionService } from './retention/retention.service';
 import type { JobControl } from './scheduler/job-control';
+import type { JobRegistry } from './scheduler/job-definition';
+import { nextTenantRuns } from './scheduler/next-run';
 import type { TenantsService } from './tenants/tenants.service';
 import type { EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
 
 /** Adapters from the real services to the narrow ports the web layer declares; the runtime wires them. */
-export function jobsPort(jobControl: Pick<JobControl, 'enqueueNow' | 'retry'>): JobsPort {
+export function jobsPort<D>(
+  jobControl: Pick<JobControl, 'enqueueNow' | 'retry' | 'cancel'>,
+  schedules: { registry: Pick<JobRegistry<D>, 'all'>; enabled: boolean },
+): JobsPort {
   return {
     enqueueNow: async (job, tenantId) => ({ runId: (await jobControl.enqueueNow(job, tenantId)).id }),
     retryDead: async (runId) => {
       await jobControl.retry(runId);
     },
+    cancel: async (runId) => {
+      await jobControl.cancel(runId);
+    },
+    // Without JOBS_ENABLED this process schedules nothing; another replica may, so say nothing rather than guess.
+    nextRuns: (tenant, after) => (schedules.enabled ? nextTenantRuns(schedules.registry, { ...tenant, settings: { ...tenant.settings } }, after) : {}),
   };
 }
 

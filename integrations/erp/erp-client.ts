@@ -99,6 +99,8 @@ export interface ErpClientStats {
   requests: number;
   retries: number;
   pages: number;
+  /** Answers of 429 Too Many Requests (each one waited for and retried, or given up on). */
+  rateLimited: number;
   /** Rows the client could not use and left out (reasons: missing-field, invalid-field, impossible-date). */
   skipped: ErpRowCounts;
   /** Rows used with an assumed value (a contract without a work week is taken as Monday–Friday). */

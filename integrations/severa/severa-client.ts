@@ -122,7 +122,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
   const random = deps.random ?? Math.random;
   const sleep = deps.sleep ?? defaultSleep;
   const log = deps.logger.child({ component: 'severa-client' });
-  const counters = { requests: 0, retries: 0, pages: 0 };
+  const counters = { requests: 0, retries: 0, pages: 0, rateLimited: 0 };
   const skipped: ErpRowCounts = {};
   const assumed: ErpRowCounts = {};
   const zone = deps.timezone;
@@ -212,6 +212,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       const status = res?.status ?? 0;
       const attempt = retries + 1;
       const durationMs = deps.clock.now().getTime() - sentAt;
+      if (status === 429) counters.rateLimited++;
 
       if (res && status >= 200 && status < 300) {
         deps.onRequest?.({ path, status, retry: false, durationMs });

@@ -6,6 +6,7 @@ import { emailSuppressionsMigration } from './migrations/004-email-suppressions'
 import { calendarAndFlexMigration } from './migrations/005-calendar-and-flex';
 import { dropAbsencesMigration } from './migrations/006-drop-absences';
 import { accountLifecycleMigration } from './migrations/007-account-lifecycle';
+import { staffConsoleMigration } from './migrations/008-staff-console';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -16,6 +17,7 @@ function migrations(db: Db): Record<string, Migration> {
     '005-calendar-and-flex': calendarAndFlexMigration(db.dialect),
     '006-drop-absences': dropAbsencesMigration(),
     '007-account-lifecycle': accountLifecycleMigration(db.dialect),
+    '008-staff-console': staffConsoleMigration(db.dialect),
   };
 }
 

@@ -194,6 +194,32 @@ export interface JobRunsTable {
   updated_at: string;
 }
 
+/** A job run's own log lines, as the logger wrote them (redacted, technical IDs only), per attempt. */
+export interface JobRunLogsTable {
+  run_id: string;
+  attempt: number;
+  seq: number;
+  tenant_id: string;
+  at: string;
+  level: string;
+  message: string;
+  /** JSON object of the line's fields other than the run's own context. */
+  meta_json: string | null;
+}
+
+/** One row per job worker process; live while its heartbeat is recent and it has not stopped. */
+export interface WorkersTable {
+  id: string;
+  started_at: string;
+  heartbeat_at: string;
+  stopped_at: string | null;
+  concurrency: number;
+  /** Runs it was executing at its last heartbeat. */
+  active: number;
+  /** Comma-separated job names it runs. */
+  jobs: string;
+}
+
 export interface AuditEventsTable {
   id: string;
   at: string;
@@ -306,6 +332,8 @@ export interface Database {
   email_preferences: EmailPreferencesTable;
   email_suppressions: EmailSuppressionsTable;
   job_runs: JobRunsTable;
+  job_run_logs: JobRunLogsTable;
+  workers: WorkersTable;
   audit_events: AuditEventsTable;
   purge_records: PurgeRecordsTable;
   users: UsersTable;

@@ -88,6 +88,7 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
     ['tenant_calendars', byTenant],
     ['flex_balances', byTenant],
     ['people', byTenant],
+    ['job_run_logs', byTenant],
     ['job_runs', byTenant],
     ['api_keys', byTenant],
     ['invites', byTenant],

@@ -78,6 +78,8 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
       ['insights', sql`created_at < ${before(config.insightsMonths)}`],
       ['deliveries', sql`created_at < ${before(config.deliveriesMonths)}`],
       ['job_runs', sql`state in (${sql.join(FINISHED_STATES)}) and finished_at < ${jobRunsCutoff}`],
+      // A run's log lines go with it (after it, so lines of a run that is still kept stay).
+      ['job_run_logs', sql`run_id not in (select id from job_runs)`],
     ];
     const counts: Record<string, number> = {};
     for (const [table, where] of windows) {

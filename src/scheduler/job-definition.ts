@@ -2,7 +2,8 @@ import type { Logger } from '../logging/logger';
 import type { WriteFence } from './write-fence';
 
 /** The states of a job run; the finished ones never change again, so retention may delete them once old. */
-export type JobState = 'queued' | 'running' | 'succeeded' | 'retrying' | 'dead' | 'cancelled';
+export const JOB_STATES = ['queued', 'running', 'succeeded', 'retrying', 'dead', 'cancelled'] as const;
+export type JobState = (typeof JOB_STATES)[number];
 export const FINISHED_STATES: readonly JobState[] = ['succeeded', 'dead', 'cancelled'];
 
 /** What a tenant looks like to the scheduler: enough to pick a cron expression and a time zone. */

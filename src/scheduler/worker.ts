@@ -4,9 +4,12 @@ import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
 import type { Logger } from '../logging/logger';
 import { redactString } from '../logging/redact';
+import { withRunContext } from '../logging/run-context';
 import { defaultBackoff, retryDelayMs, type BackoffPolicy } from './backoff';
 import { GLOBAL_TENANT, RunCancelledError, type JobContext, type JobRegistry } from './job-definition';
 import { createJobRunRepo } from './job-run-repo';
+import { createRunLogStore } from './run-log';
+import { createWorkerPresence, PRESENCE_BEAT_MS } from './worker-presence';
 import { LeaseLostError } from './write-fence';
 
 /** The timers the worker uses, each returning its cancel function; tests drive them by hand. */
@@ -95,6 +98,9 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
   const timers = options.timers ?? nodeTimers;
   const bookkeepingRetryMs = options.bookkeepingRetryMs ?? 500;
   const repo = createJobRunRepo(db);
+  const runLogs = createRunLogStore(db);
+  const presence = createWorkerPresence(db);
+  let stopPresence: (() => void) | undefined;
   const active = new Map<string, { done: Promise<void>; controller: AbortController; owner: string }>();
   let started = false;
   let stopping = false;
@@ -211,9 +217,21 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     ended(recorded, dead ? 'dead' : 'retrying');
   }
 
+  /** Runs the attempt with its log lines kept on the run; they are written before the attempt counts as done. */
+  async function executeLogged(run: JobRun, controller: AbortController): Promise<void> {
+    const lines = runLogs.forAttempt({ id: run.id, tenantId: run.tenant_id, attempt: run.attempts });
+    const stopFlushing = timers.setInterval(() => void lines.flush(), Math.max(1, Math.floor(leaseMs / 3)));
+    try {
+      await withRunContext({ runId: run.id, sink: lines }, () => execute(run, controller));
+    } finally {
+      stopFlushing();
+      await lines.flush();
+    }
+  }
+
   function launch(run: JobRun): void {
     const controller = new AbortController();
-    const done = execute(run, controller)
+    const done = executeLogged(run, controller)
       .catch((err: unknown) => logger.error('Job run bookkeeping failed', { runId: run.id, error: describeError(err).errorClass }))
       .finally(() => {
         active.delete(run.id);
@@ -260,6 +278,9 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
     start() {
       if (started || stopping) return;
       started = true;
+      const presenceFailed = (err: unknown) => logger.warn('Worker heartbeat failed', { error: describeError(err).errorClass });
+      presence.started({ id: workerId, now: iso(), concurrency, jobs: jobs.names() }).catch(presenceFailed);
+      stopPresence = timers.setInterval(() => void presence.beat(workerId, iso(), active.size).catch(presenceFailed), PRESENCE_BEAT_MS);
       schedulePoll();
     },
     async runOnce() {
@@ -286,6 +307,10 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
         if (await repo.release(id, a.owner, iso())) released += 1;
       }
       if (released > 0) logger.warn('Job runs handed back on shutdown', { released });
+      if (stopPresence) {
+        stopPresence();
+        await presence.stopped(workerId, iso()).catch((err: unknown) => logger.warn('Worker stop not recorded', { error: describeError(err).errorClass }));
+      }
       return { released };
     },
     activeCount: () => active.size,

@@ -35,6 +35,7 @@ export interface SyncResult extends SyncCounters {
   requests: number;
   retries: number;
   pages: number;
+  rateLimited: number;
   /** Rows left out, by resource and reason (the client's parse failures and the sync's unknown users). */
   skipped: ErpRowCounts;
   /** Rows used with an assumed value, by resource and what was assumed. */

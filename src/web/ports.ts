@@ -7,8 +7,12 @@ import type { AuditActor } from '../audit/audit.service';
 export interface JobsPort {
   /** Queues a run of `job` ('sync' | 'insights' | 'deliver') for the tenant to start as soon as possible. */
   enqueueNow(job: string, tenantId: string): Promise<{ runId: string }>;
-  /** Puts a dead run back in the queue with a fresh attempt count. */
+  /** Puts a dead (or cancelled) run back in the queue with a fresh attempt count. */
   retryDead(runId: string): Promise<void>;
+  /** Cancels a run that has not started (queued, or waiting to retry); ConflictError otherwise. */
+  cancel(runId: string): Promise<void>;
+  /** Job name → when its schedule fires next after `after` (ISO), for an active tenant; {} when nothing is scheduled. */
+  nextRuns(tenant: { id: string; timezone: string; settings: object }, after: Date): Record<string, string | null>;
 }
 
 export interface UpcomingPurge {

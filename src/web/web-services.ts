@@ -13,6 +13,7 @@ import type { SecretStore } from '../secrets/secret-store';
 import { createConnectorService, type ConnectorService } from '../tenants/connector.service';
 import type { VerifyConnection } from '../tenants/erp-verifier';
 import type { TenantsService } from '../tenants/tenants.service';
+import { createConsoleReads, type ConsoleReads } from './console-reads';
 import { createReadModels, type ReadModels } from './read-models';
 
 /** The services the web layer calls; createApp receives them built. */
@@ -25,6 +26,7 @@ export interface WebServices {
   tenants: TenantsService;
   connector: ConnectorService;
   reads: ReadModels;
+  consoleReads: ConsoleReads;
   deliveryReview: DeliveryReview;
   audit: AuditLog;
 }
@@ -59,6 +61,7 @@ export function createWebServices(deps: WebServiceDeps): WebServices {
     tenants,
     connector: createConnectorService({ tenants, secrets, erp: deps.erp, ssrf: deps.ssrf, verifyConnection: deps.verifyConnection }),
     reads: createReadModels({ db, secrets }),
+    consoleReads: createConsoleReads({ db }),
     deliveryReview: createDeliveryReview({ db, clock }),
     audit: deps.audit,
   };

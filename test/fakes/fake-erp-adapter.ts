@@ -16,7 +16,7 @@ export const FAKE_ERP_REFUSED = 'The fake ledger did not accept this API key.';
 const credentialsSchema = z.object({ apiKey: z.string().min(8, 'API key is required (8 characters or more).').max(100) });
 
 function createFakeErpClient(options: ErpClientOptions): ErpClient {
-  const counters = { requests: 0, retries: 0, pages: 0 };
+  const counters = { requests: 0, retries: 0, pages: 0, rateLimited: 0 };
   async function get<T>(path: string, query: Record<string, string> = {}): Promise<T> {
     const { apiKey } = credentialsSchema.parse(await options.credentials());
     const url = new URL(`${options.baseUrl}${path}`);

@@ -12,10 +12,12 @@ import { createPurgeFence } from '../../src/retention/purge-runner';
 import { createJobControl } from '../../src/scheduler/job-control';
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createWorker } from '../../src/scheduler/worker';
+import { nextTenantRuns } from '../../src/scheduler/next-run';
 import { secretName } from '../../src/secrets/secret-store';
 import { createSyncService } from '../../src/sync/sync.service';
 import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
-import { createMemoryLogger } from './memory-logger';
+import { Writable } from 'node:stream';
+import { createLogger } from '../../src/logging/create-logger';
 import type { TestServerEnv } from './web-app';
 
 /**
@@ -25,7 +27,8 @@ import type { TestServerEnv } from './web-app';
  */
 export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort } {
   const { db, clock, secrets, envelope, signer, tenants } = env;
-  const logger = createMemoryLogger();
+  // The real logger (its output discarded): a run's own lines reach the run page through it.
+  const logger = createLogger({ level: 'info', format: 'json', clock, stream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
   const erpFor = async (tenantId: string) => {
     const tenant = await tenants.get(tenantId);
     return createSeveraClient({
@@ -69,6 +72,10 @@ export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): 
       async retryDead(runId) {
         await control.retry(runId);
       },
+      async cancel(runId) {
+        await control.cancel(runId);
+      },
+      nextRuns: (tenant, after) => nextTenantRuns(registry, { ...tenant, settings: { ...tenant.settings } }, after),
     },
     emailPreview: {
       async preview(tenantId, personId) {

@@ -1,4 +1,7 @@
+import { allJobs } from '../../jobs';
 import { NotFoundError } from '../../src/errors';
+import { createJobRegistry } from '../../src/scheduler/job-registry';
+import { nextTenantRuns } from '../../src/scheduler/next-run';
 import type { VerifyConnection } from '../../src/tenants/erp-verifier';
 import type { EmailPreviewPort, JobsPort, RetentionPort, UpcomingPurge } from '../../src/web/ports';
 
@@ -15,6 +18,10 @@ export function createFakePorts() {
     async retryDead(runId) {
       calls.push(`retry:${runId}`);
     },
+    async cancel(runId) {
+      calls.push(`cancel:${runId}`);
+    },
+    nextRuns: (tenant, after) => nextTenantRuns(createJobRegistry(allJobs), { ...tenant, settings: { ...tenant.settings } }, after),
   };
   const purges: UpcomingPurge[] = [];
   const retention: RetentionPort = { upcoming: async () => purges };

@@ -76,11 +76,13 @@ const API: Case[] = [
 ];
 
 const PAGES: Case[] = [
-  ...['/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/deliveries', '/staff/purges', '/staff/audit', '/staff/tenants/{A}'].map((path): Case => ({ method: 'GET', path, expect: [303, 200, 403, 403] })),
+  ...['/staff/overview', '/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/runs/{run}', '/staff/deliveries', '/staff/purges', '/staff/audit', '/staff/tenants/{A}'].map((path): Case => ({ method: 'GET', path, expect: [303, 200, 403, 403] })),
   { method: 'POST', path: '/staff/tenants', body: { displayName: 'Delta', contractStart: '2026-02-01' }, expect: [303, 303, 403, 403] },
   { method: 'POST', path: '/staff/tenants/{A}', body: { status: 'active', contractStart: '2026-01-01' }, expect: [303, 303, 403, 403] },
   { method: 'POST', path: '/staff/tenants/{A}/invites', body: { username: 'page-invitee' }, expect: [303, 200, 403, 403] },
   { method: 'POST', path: '/staff/runs/{run}/retry', expect: [303, 303, 403, 403] },
+  { method: 'POST', path: '/staff/runs/{run}/cancel', expect: [303, 409, 403, 403] },
+  { method: 'POST', path: '/staff/runs/{run}/run-now', expect: [303, 303, 403, 403] },
   { method: 'POST', path: '/staff/tenants/{A}/run/sync', expect: [303, 303, 403, 403] },
   ...['/admin/status', '/admin/connector', '/admin/settings', '/admin/preview', '/admin/dsr', '/admin/audit', '/admin/api-keys'].map((path): Case => ({ method: 'GET', path, expect: [303, 403, 200, 200] })),
   { method: 'GET', path: '/admin/preview?person=p-a1', expect: [303, 403, 404, 200] },

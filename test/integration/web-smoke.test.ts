@@ -12,7 +12,7 @@ test('health, staff pages and admin pages render', async () => {
   const ready = await fetch(`${server.url}/ready`);
   expect(await ready.json()).toEqual({ status: 'ready', checks: { database: 'ok', secrets: 'ok' } });
   const staff = await signInStaff(server);
-  for (const p of ['/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/purges', '/staff/audit']) {
+  for (const p of ['/staff/overview', '/staff/tenants', '/staff/tenants/new', '/staff/runs', '/staff/purges', '/staff/audit']) {
     const res = await staff.get(p);
     expect([p, res.status]).toEqual([p, 200]);
   }

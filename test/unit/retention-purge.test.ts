@@ -17,7 +17,7 @@ const TS = '2026-06-01T00:00:00.000Z';
 const PER_TENANT_TABLES: (keyof Database)[] = [
   'people', 'work_contracts', 'work_entries', 'daily_facts', 'projects', 'sync_state', 'insights',
   'deliveries', 'email_preferences', 'job_runs', 'users', 'api_keys', 'invites', 'audit_events', 'tenant_keys',
-  'tenant_calendars', 'flex_balances',
+  'tenant_calendars', 'flex_balances', 'job_run_logs',
 ];
 
 async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: string | null, people: [string, string | null][]) {
@@ -45,6 +45,7 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
   await k.insertInto('sync_state').values({ tenant_id: id, resource: 'people', watermark: TS, last_full_sync_at: TS, updated_at: TS }).execute();
   await k.insertInto('tenant_calendars').values({ tenant_id: id, source: 'company', reason: null, holidays_json: '["2026-06-19"]', updated_at: TS }).execute();
   await k.insertInto('job_runs').values({ id: `j-${id}`, job: 'sync', tenant_id: id, slot: '2026-06-01', state: 'succeeded', attempts: 1, run_after: TS, lease_owner: null, lease_expires_at: null, started_at: TS, finished_at: '2027-02-20T00:00:00.000Z', duration_ms: 5, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: TS, updated_at: TS }).execute();
+  await k.insertInto('job_run_logs').values({ run_id: `j-${id}`, attempt: 1, seq: 1, tenant_id: id, at: TS, level: 'info', message: 'Job run succeeded', meta_json: null }).execute();
   await k.insertInto('users').values({ id: `u-${id}`, role: 'admin', tenant_id: id, username: `admin-${id}`, password_hash: 'x', totp_secret_enc: null, mfa_enabled: 0, failed_logins: 0, locked_until: null, created_at: TS, disabled_at: null }).execute();
   await k.insertInto('sessions').values({ id_hash: `s-${id}`, user_id: `u-${id}`, created_at: TS, last_seen_at: TS, expires_at: TS, mfa_passed: 1 }).execute();
   await k.insertInto('password_resets').values({ id: `r-${id}`, token_hash: `rt-${id}`, user_id: `u-${id}`, created_by: 'staff-1', expires_at: TS, used_at: null, created_at: TS }).execute();
@@ -238,14 +239,16 @@ describe('retention purge', () => {
   it('rolling windows delete old facts and finished job runs only', async () => {
     clock.set(new Date('2028-06-03T12:00:00.000Z'));
     await db.kysely.insertInto('job_runs').values({ id: 'old-running', job: 'sync', tenant_id: 'live', slot: 'x', state: 'running', attempts: 1, run_after: TS, lease_owner: 'w', lease_expires_at: TS, started_at: TS, finished_at: null, duration_ms: null, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: TS, updated_at: TS }).execute();
+    await db.kysely.insertInto('job_run_logs').values({ run_id: 'old-running', attempt: 1, seq: 1, tenant_id: 'live', at: TS, level: 'info', message: 'still running', meta_json: null }).execute();
     await db.kysely.insertInto('daily_facts').values({ tenant_id: 'live', erp_person_id: 'p1', date: '2028-06-30', recorded_minutes: 1, billable_minutes: 0, expected_minutes: 0, absence_minutes_enc: null, entry_count: 1, updated_at: TS }).execute();
     const counts = await service().purgeRolling();
     // Facts are kept 25 months: on 2028-06-03 those dated before 2026-05-03 go (2 days × 5 people).
-    expect(counts).toEqual({ daily_facts: 10, work_entries: 10, insights: 5, deliveries: 5, job_runs: 2 });
+    expect(counts).toEqual({ daily_facts: 10, work_entries: 10, insights: 5, deliveries: 5, job_runs: 2, job_run_logs: 2 });
     clock.set(new Date('2028-07-02T12:00:00.000Z'));
     expect(await service().purgeRolling()).toEqual({ daily_facts: 15, work_entries: 15 });
     const left = await db.kysely.selectFrom('job_runs').select('id').execute();
     expect(left).toEqual([{ id: 'old-running' }]);
+    expect(await db.kysely.selectFrom('job_run_logs').select('run_id').execute()).toEqual([{ run_id: 'old-running' }]);
     expect(await db.kysely.selectFrom('daily_facts').select('date').execute()).toEqual([{ date: '2028-06-30' }]);
   });
 

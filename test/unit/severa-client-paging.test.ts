@@ -43,7 +43,7 @@ test('users are read page by page with rowCount=100 and NextPageToken, mapped to
     updatedAt: null,
   });
   expect(JSON.stringify(pages)).not.toMatch(/Maija|Matti|example\.com|\+358/);
-  expect(client.stats()).toEqual({ requests: 4, retries: 0, pages: 3, skipped: {}, assumed: {} });
+  expect(client.stats()).toEqual({ requests: 4, retries: 0, pages: 3, rateLimited: 0, skipped: {}, assumed: {} });
 });
 
 test('work hours pass the date window and watermark, and quantities become whole minutes', async () => {

@@ -36,6 +36,7 @@ test('429 with Retry-After in seconds waits exactly that long, then succeeds', a
     { path: '/v1/users', status: 200, retry: false, durationMs: 0 },
   ]);
   expect(client.stats().retries).toBe(1);
+  expect(client.stats().rateLimited).toBe(1);
 });
 
 test('Retry-After as an HTTP date and X-RateLimit-Reset are honoured by the injected clock', async () => {
@@ -170,7 +171,7 @@ test('requests are paced at requestsPerSecond per client, token request included
 
   await collectPages(client.users());
 
-  expect(client.stats()).toEqual({ requests: 5, retries: 0, pages: 4, skipped: {}, assumed: {} });
+  expect(client.stats()).toEqual({ requests: 5, retries: 0, pages: 4, rateLimited: 0, skipped: {}, assumed: {} });
   expect(sleeps).toEqual([500, 500, 500]);
 });
 
