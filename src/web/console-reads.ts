@@ -4,6 +4,7 @@ import { NotFoundError } from '../errors';
 import { createRunLogStore, type StoredRunLogLine } from '../scheduler/run-log';
 import { listWorkers, type WorkerView } from '../scheduler/worker-presence';
 import type { RunFact } from './console-health';
+import { parseCounters } from './read-models';
 
 export const RUNS_PAGE_SIZE = 50;
 /** How far back the overview looks for each job's last success and failure streak. */
@@ -39,12 +40,6 @@ export interface RunFilter {
   state?: string;
   /** Run ID the previous page ended with. */
   before?: string;
-}
-
-function parseCounters(json: string | null): Record<string, number> {
-  if (!json) return {};
-  const parsed = JSON.parse(json) as Record<string, unknown>;
-  return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
 function toConsoleRun(r: JobRun, names: Map<string, string>): ConsoleRun {

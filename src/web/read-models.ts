@@ -33,7 +33,7 @@ export const plainError = (errorClass: string | null): string | null =>
 /** Errors whose message is written for the customer's admin (the ERP's refusal and what it said). */
 const ADMIN_MESSAGES = new Set(['ErpRefusedError']);
 
-function parseCounters(json: string | null): Record<string, number> {
+export function parseCounters(json: string | null): Record<string, number> {
   if (!json) return {};
   const parsed = JSON.parse(json) as Record<string, unknown>;
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));

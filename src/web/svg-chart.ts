@@ -18,8 +18,8 @@ export interface BarChart {
   series: ChartSeries[];
 }
 
-const WIDTH = 600;
-const HEIGHT = 160;
+const WIDTH = 360;
+const HEIGHT = 140;
 const AXIS = 20;
 const TOP = 14;
 

@@ -59,8 +59,8 @@ describe('bar chart', () => {
 
   it('stacks the series with heights proportional to the tallest day', () => {
     const heights = [...svg.matchAll(/<rect class="(bar-\w+)" x="\d+" y="(\d+)" width="\d+" height="(\d+)"/g)].map((m) => [m[1], Number(m[2]), Number(m[3])]);
-    // Plot height 126 (160 minus axis and top margin); both days total 4, so each fills it.
-    expect(heights).toEqual([['bar-ok', 77, 63], ['bar-bad', 14, 63], ['bar-ok', 14, 126]]);
+    // Plot height 106 (140 minus axis and top margin); both days total 4, so each fills it.
+    expect(heights).toEqual([['bar-ok', 67, 53], ['bar-bad', 14, 53], ['bar-ok', 14, 106]]);
   });
 
   it('escapes text, titles every bar with its figures and summarises for screen readers', () => {
