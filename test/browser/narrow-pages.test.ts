@@ -94,7 +94,7 @@ afterAll(async () => {
 
 test('every staff page fits 390 px', async () => {
   const context = await contextFor(staff);
-  const pages = [...new Set([...(await navLinks(context, '/staff/overview')), '/staff/tenants/new', `/staff/tenants/${tenantId}`, `/staff/runs/${LONG_ID.slice(0, 30)}-run1`])];
+  const pages = [...new Set([...(await navLinks(context, '/staff/overview')), '/staff/tenants/new', `/staff/tenants/${tenantId}`, `/staff/runs/${LONG_ID.slice(0, 30)}-run1`, `/staff/tenants/${tenantId}/admins`, '/account/password'])];
   expect(pages).toEqual(expect.arrayContaining(['/staff/overview', '/staff/runs', '/staff/tenants', '/staff/deliveries', '/staff/purges', '/staff/audit']));
   const results = await Promise.all(pages.map(async (p) => [p, await measure(context, p)] as const));
   expect(results.filter(([, r]) => r.status !== 200 || r.scrollWidth > WIDTH).map(([p, r]) => `${p}: ${r.status}, ${r.scrollWidth} px wide (${r.culprit})`)).toEqual([]);
@@ -103,7 +103,7 @@ test('every staff page fits 390 px', async () => {
 
 test('every admin page fits 390 px', async () => {
   const context = await contextFor(admin);
-  const pages = [...new Set([...(await navLinks(context, '/admin/status')), `/admin/preview?person=${LONG_ID}`])];
+  const pages = [...new Set([...(await navLinks(context, '/admin/status')), `/admin/preview?person=${LONG_ID}`, '/admin/users', '/account/password'])];
   expect(pages).toEqual(expect.arrayContaining(['/admin/status', '/admin/connector', '/admin/settings', '/admin/preview', '/admin/dsr', '/admin/api-keys', '/admin/audit', '/admin/security']));
   const results = await Promise.all(pages.map(async (p) => [p, await measure(context, p)] as const));
   expect(results.filter(([, r]) => r.status !== 200 || r.scrollWidth > WIDTH).map(([p, r]) => `${p}: ${r.status}, ${r.scrollWidth} px wide (${r.culprit})`)).toEqual([]);
