@@ -193,6 +193,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
       tenants,
       cipher: envelope,
       passwords,
+      deviceKey: Buffer.from(await generatedSecret(secrets, 'device-cookie-key'), 'base64'),
       sessionTimeouts: { idleMinutes: config.SESSION_IDLE_MINUTES, absoluteHours: config.SESSION_ABSOLUTE_HOURS },
       erp,
       ssrf,

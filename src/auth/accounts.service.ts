@@ -7,7 +7,7 @@ import { createLoginThrottle } from './login-throttle';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
 import type { SessionStore } from './sessions';
 import { randomToken, sha256 } from './tokens';
-import type { Refusal, UsersService } from './users.service';
+import type { Client, Refusal, UsersService } from './users.service';
 
 /** A reset link is a credential: short-lived and single use. */
 export const RESET_MINUTES = 60;
@@ -26,7 +26,7 @@ export interface AccountsService {
   /** The customer admins of one tenant, oldest first. */
   listAdmins(tenantId: string): Promise<AdminAccount[]>;
   /** The current password first; every other session of the user ends. */
-  changePassword(input: { userId: string; current: string; next: string; source: string; keepSessionHash: string }): Promise<{ ok: true; endedSessions: number } | Refusal>;
+  changePassword(input: { userId: string; current: string; next: string; source: Client; keepSessionHash: string }): Promise<{ ok: true; endedSessions: number } | Refusal>;
   /**
    * Disables or re-enables a customer admin of the tenant and ends its sessions. `keepOneActive`
    * (customer admins acting) refuses a change that would leave the tenant with no active admin.

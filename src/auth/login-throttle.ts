@@ -8,8 +8,10 @@ import { sha256 } from './tokens';
  * Sign-in attempts are counted per user name and source, and per user name over every source. Each
  * count allows a few free attempts, then pauses with a doubling length. A pause from one address
  * does not stop the owner signing in from another, so a guesser cannot lock a user out at will; the
- * account-wide count stops a guesser spread over many addresses. Names that do not exist are counted
- * the same way, so the answers do not tell which names exist.
+ * account-wide count stops a guesser spread over many addresses; a browser the account signed in
+ * from before (a known-device cookie) is not held by that count, so such a guesser cannot keep the
+ * owner out either. Names that do not exist are counted the same way, so the answers do not tell
+ * which names exist.
  */
 export const LOCKOUT = {
   perSource: 5,
@@ -26,9 +28,10 @@ export interface LoginThrottle {
   /**
    * Counts one attempt before it is checked, atomically, so parallel attempts cannot all pass before
    * the count catches up. Refused while a count is paused; `pausedUntil` on an admitted attempt means
-   * this attempt started a pause.
+   * this attempt started a pause. `accountWide: false` (a known device of the account) counts the
+   * source only, so a pause of the name for everyone does not stop its owner.
    */
-  admit(username: string, source: string): Promise<Admission>;
+  admit(username: string, source: string, options?: { accountWide: boolean }): Promise<Admission>;
   /** A successful sign-in from the source clears its counts. */
   succeeded(username: string, source: string): Promise<void>;
   /** The end of the latest pause on the user name from any source, or null. */
@@ -57,7 +60,7 @@ export function createLoginThrottle(deps: { db: Db; clock: Clock }): LoginThrott
   const { db, clock } = deps;
 
   return {
-    async admit(username, source) {
+    async admit(username, source, options = { accountWide: true }) {
       const subject = subjectOf(username);
       const now = clock.now();
       const nowIso = now.toISOString();
@@ -70,7 +73,8 @@ export function createLoginThrottle(deps: { db: Db; clock: Clock }): LoginThrott
             .where((eb) => eb.or([eb('locked_until', 'is', null), eb('locked_until', '<=', nowIso)]))
             .execute();
           let startedPause: string | null = null;
-          const counts: [string, number][] = [[sourceOf(source), LOCKOUT.perSource], [EVERY_SOURCE, LOCKOUT.perAccount]];
+          const counts: [string, number][] = [[sourceOf(source), LOCKOUT.perSource]];
+          if (options.accountWide) counts.push([EVERY_SOURCE, LOCKOUT.perAccount]);
           for (const [sourceHash, limit] of counts) {
             const key = { subject_hash: subject, source_hash: sourceHash };
             await upsert({ dialect: db.dialect, kysely: trx }, 'login_throttle', [{ ...key, failures: 0, locked_until: null, updated_at: nowIso }], ['subject_hash', 'source_hash'], []);

@@ -16,18 +16,21 @@ declare module 'express-serve-static-core' {
     /** Session awaiting its TOTP step: known password, not yet signed in. */
     pending?: { session: Session; rawId: string };
     csrfToken: string;
+    /** The known-device cookie as sent; users.service checks it against the account signing in. */
+    device?: string;
   }
 }
 
 export interface CookieNames {
   session: string;
   preLogin: string;
+  device: string;
   secure: boolean;
 }
 
 export const cookieNames = (secure: boolean): CookieNames =>
   // __Host- cookies are only accepted over https, host-only, path=/: right for production only.
-  secure ? { session: '__Host-sid', preLogin: '__Host-pre', secure } : { session: 'sid', preLogin: 'pre', secure };
+  secure ? { session: '__Host-sid', preLogin: '__Host-pre', device: '__Host-dev', secure } : { session: 'sid', preLogin: 'pre', device: 'dev', secure };
 
 export function cookieOptions(names: CookieNames) {
   return { httpOnly: true, sameSite: 'lax' as const, secure: names.secure, path: '/' };
@@ -42,6 +45,8 @@ export function authenticate(deps: { sessions: SessionStore; apiKeys: ApiKeyServ
       const key = await apiKeys.authenticate(bearer);
       if (key) req.auth = { kind: 'api-key', keyId: key.id, tenantId: key.tenantId, scope: key.scope, tenantStatus: key.tenantStatus };
     }
+    const device: unknown = req.cookies?.[names.device];
+    if (typeof device === 'string' && device.length <= 200) req.device = device;
     const rawId: unknown = req.cookies?.[names.session];
     if (!req.auth && typeof rawId === 'string') {
       const session = await sessions.resolve(rawId);

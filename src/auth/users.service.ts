@@ -5,7 +5,7 @@ import { ConflictError, ValidationError } from '../errors';
 import { newId } from '../util/ids';
 import { createLoginThrottle } from './login-throttle';
 import { checkPasswordPolicy, type PasswordHasher } from './passwords';
-import { randomToken } from './tokens';
+import { hmac, randomToken, safeEqual } from './tokens';
 import { checkUsername } from './usernames';
 import { newTotpEnrolment, totpStep, type TotpEnrolment } from './totp';
 
@@ -25,11 +25,18 @@ export interface LoginUser {
 
 export type Refusal = { ok: false; reason: 'invalid' } | { ok: false; reason: 'locked'; lockedUntil: string };
 
-export type LoginResult = { ok: true; user: LoginUser; needsTotp: boolean } | Refusal;
+/** `device`: on a completed sign-in, the known-device cookie for this browser (with a device key). */
+export type LoginResult = { ok: true; user: LoginUser; needsTotp: boolean; device?: string } | Refusal;
+
+/** Who is trying: the client's address and, when the browser sent one, its known-device cookie. */
+export interface Client {
+  address: string;
+  device?: string;
+}
 
 /**
- * Every check of a password or code takes the source (the client's address) and is counted by the
- * login throttle, in-session re-authentication included, so a stolen session is no password oracle.
+ * Every check of a password or code takes the client and is counted by the login throttle, in-session
+ * re-authentication included, so a stolen session is no password oracle.
  */
 export interface UsersService {
   /**
@@ -42,10 +49,10 @@ export interface UsersService {
    * throws, nothing is created.
    */
   createAdminUser(input: { tenantId: string; username: string; password: string; claim?: (trx: Executor) => Promise<void> }): Promise<{ userId: string }>;
-  checkPassword(username: string, password: string, source: string): Promise<LoginResult>;
-  checkTotp(userId: string, code: string, source: string): Promise<LoginResult>;
+  checkPassword(username: string, password: string, source: Client): Promise<LoginResult>;
+  checkTotp(userId: string, code: string, source: Client): Promise<LoginResult>;
   /** The current password again, before a security change; counted like a sign-in. */
-  reauthenticate(userId: string, password: string, source: string): Promise<LoginResult>;
+  reauthenticate(userId: string, password: string, source: Client): Promise<LoginResult>;
   setPassword(userId: string, password: string): Promise<void>;
   /** Whether a customer admin's sign-in asks for a TOTP code. */
   totpEnabled(userId: string): Promise<boolean>;
@@ -54,11 +61,11 @@ export interface UsersService {
    * encrypted but stays inactive until confirmTotp proves the authenticator produces codes for it.
    * Returned once, for display.
    */
-  startTotpEnrolment(userId: string, password: string, source: string): Promise<{ ok: true; enrolment: TotpEnrolment } | Refusal>;
+  startTotpEnrolment(userId: string, password: string, source: Client): Promise<{ ok: true; enrolment: TotpEnrolment } | Refusal>;
   /** Turns TOTP on if the code matches the pending secret; a wrong code counts towards lockout. */
-  confirmTotp(userId: string, code: string, source: string): Promise<LoginResult>;
+  confirmTotp(userId: string, code: string, source: Client): Promise<LoginResult>;
   /** Turns TOTP off; needs the password and a current code, and failures count towards lockout. */
-  disableTotp(userId: string, password: string, code: string, source: string): Promise<LoginResult>;
+  disableTotp(userId: string, password: string, code: string, source: Client): Promise<LoginResult>;
 }
 
 const totpContext = (userId: string): CipherContext => ({
@@ -68,8 +75,18 @@ const totpContext = (userId: string): CipherContext => ({
   rowId: userId,
 });
 
-export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretCipher; passwords: PasswordHasher }): UsersService {
-  const { db, clock, cipher, passwords } = deps;
+export function createUsersService(deps: {
+  db: Db;
+  clock: Clock;
+  cipher: SecretCipher;
+  passwords: PasswordHasher;
+  /**
+   * Keys known-device cookies. Without it no browser is known (the CLI, which signs nobody in); with
+   * it, a completed sign-in returns the cookie and a browser that sends it back is counted on its own.
+   */
+  deviceKey?: Buffer;
+}): UsersService {
+  const { db, clock, cipher, passwords, deviceKey } = deps;
   const throttle = createLoginThrottle({ db, clock });
   const nowIso = (): string => clock.now().toISOString();
 
@@ -95,17 +112,39 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
   }
 
   /**
+   * Bound to the password hash, so a password change or reset forgets every known device at once;
+   * bound to the user, so one account's cookie means nothing for another.
+   */
+  const deviceToken = (user: { id: string; password_hash: string | null }): string | undefined =>
+    deviceKey && user.password_hash ? hmac(deviceKey, `device\n${user.id}\n${user.password_hash}`) : undefined;
+
+  /** A known device of this account is counted on its own; anything else by address and account-wide. */
+  function countedAs(user: { id: string; password_hash: string | null } | undefined, client: Client): { source: string; accountWide: boolean } {
+    const known = user && deviceToken(user);
+    if (known && client.device && safeEqual(client.device, known)) return { source: `device\n${client.device}`, accountWide: false };
+    return { source: client.address, accountWide: true };
+  }
+
+  /**
    * One counted attempt: the check runs only when the throttle admits it; otherwise the dummy hash
    * runs instead, so a paused name costs the same work and answers in the same time as any other.
    */
-  async function attempt(username: string, source: string, check: () => Promise<boolean>): Promise<{ ok: true } | Refusal> {
-    const admission = await throttle.admit(username, source);
+  async function attempt(username: string, counted: { source: string; accountWide: boolean }, check: () => Promise<boolean>): Promise<{ ok: true } | Refusal> {
+    const admission = await throttle.admit(username, counted.source, { accountWide: counted.accountWide });
     if (!admission.admitted) {
       await passwords.verify('', await passwords.dummyHash());
       return { ok: false, reason: 'locked', lockedUntil: admission.pausedUntil };
     }
     if (await check()) return { ok: true };
     return admission.pausedUntil ? { ok: false, reason: 'locked', lockedUntil: admission.pausedUntil } : { ok: false, reason: 'invalid' };
+  }
+
+  /** A check of this user's password or code, counted; a success clears the client's counts. */
+  async function counted(user: { id: string; username: string; password_hash: string | null }, client: Client, check: () => Promise<boolean>): Promise<{ ok: true } | Refusal> {
+    const as = countedAs(user, client);
+    const result = await attempt(user.username, as, check);
+    if (result.ok) await throttle.succeeded(user.username, as.source);
+    return result;
   }
 
   const passwordMatches = (user: { password_hash: string | null } | undefined, password: string) => async () => {
@@ -178,30 +217,30 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     async checkPassword(username, password, source) {
       const name = username.trim().toLowerCase();
       const user = await loadActive({ username: name });
-      const result = await attempt(name, source, passwordMatches(user, password));
+      const as = countedAs(user, source);
+      const result = await attempt(name, as, passwordMatches(user, password));
       if (!result.ok) return result;
       if (!user) return { ok: false, reason: 'invalid' };
       const needsTotp = user.role === 'staff' || user.mfa_enabled === 1;
       // With a second step to come, the counts stay until the code is right too.
-      if (!needsTotp) await throttle.succeeded(name, source);
-      return { ok: true, user: toLoginUser(user), needsTotp };
+      if (needsTotp) return { ok: true, user: toLoginUser(user), needsTotp };
+      await throttle.succeeded(name, as.source);
+      return { ok: true, user: toLoginUser(user), needsTotp, device: deviceToken(user) };
     },
 
     async checkTotp(userId, code, source) {
       const user = await loadActive({ id: userId });
       if (!user || !user.totp_secret_enc) return { ok: false, reason: 'invalid' };
-      const result = await attempt(user.username, source, () => useCode(user, code));
+      const result = await counted(user, source, () => useCode(user, code));
       if (!result.ok) return result;
-      await throttle.succeeded(user.username, source);
-      return { ok: true, user: toLoginUser(user), needsTotp: false };
+      return { ok: true, user: toLoginUser(user), needsTotp: false, device: deviceToken(user) };
     },
 
     async reauthenticate(userId, password, source) {
       const user = await loadActive({ id: userId });
       if (!user) return { ok: false, reason: 'invalid' };
-      const result = await attempt(user.username, source, passwordMatches(user, password));
+      const result = await counted(user, source, passwordMatches(user, password));
       if (!result.ok) return result;
-      await throttle.succeeded(user.username, source);
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },
 
@@ -219,9 +258,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     async startTotpEnrolment(userId, password, source) {
       const user = await loadAdmin(userId);
       if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on; turn it off first to change the authenticator');
-      const reauth = await attempt(user.username, source, passwordMatches(user, password));
+      const reauth = await counted(user, source, passwordMatches(user, password));
       if (!reauth.ok) return reauth;
-      await throttle.succeeded(user.username, source);
       const enrolment = newTotpEnrolment(user.username);
       const totpEnc = await cipher.encrypt(totpContext(user.id), enrolment.secret);
       await db.kysely.updateTable('users').set({ totp_secret_enc: totpEnc, mfa_enabled: 0 }).where('id', '=', user.id).execute();
@@ -231,9 +269,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
     async confirmTotp(userId, code, source) {
       const user = await loadAdmin(userId);
       if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on');
-      const result = await attempt(user.username, source, () => useCode(user, code));
+      const result = await counted(user, source, () => useCode(user, code));
       if (!result.ok) return result;
-      await throttle.succeeded(user.username, source);
       await db.kysely.updateTable('users').set({ mfa_enabled: 1 }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: true };
     },
@@ -242,9 +279,8 @@ export function createUsersService(deps: { db: Db; clock: Clock; cipher: SecretC
       const user = await loadAdmin(userId);
       if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off');
       const both = passwordMatches(user, password);
-      const result = await attempt(user.username, source, async () => (await both()) && (await useCode(user, code)));
+      const result = await counted(user, source, async () => (await both()) && (await useCode(user, code)));
       if (!result.ok) return result;
-      await throttle.succeeded(user.username, source);
       await db.kysely.updateTable('users').set({ mfa_enabled: 0, totp_secret_enc: null, totp_last_step: null }).where('id', '=', user.id).execute();
       return { ok: true, user: toLoginUser(user), needsTotp: false };
     },

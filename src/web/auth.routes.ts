@@ -21,6 +21,8 @@ interface Deps {
 }
 
 
+const DEVICE_DAYS = 180;
+
 const INVITE_GONE = 'This invitation link is not valid any more. Ask for a new one.';
 
 export function authRoutes(deps: Deps): Router {
@@ -44,6 +46,11 @@ export function authRoutes(deps: Deps): Router {
     res.cookie(names.session, raw, cookieOptions(names));
   }
 
+  /** A browser that completed a sign-in is known to that account: a pause of the name for everyone does not hold it. */
+  function rememberDevice(res: Response, device: string | undefined): void {
+    if (device) res.cookie(names.device, device, { ...cookieOptions(names), maxAge: DEVICE_DAYS * 86_400_000 });
+  }
+
   async function failed(req: Request, res: Response, result: Exclude<LoginResult, { ok: true }>, userId: string | null, view: string) {
     const locked = result.reason === 'locked';
     await audit(req, { actor: { type: 'system', id: userId }, tenantId: null, action: locked ? 'auth.locked' : 'auth.login-failed', object: { type: 'user', id: userId } });
@@ -65,6 +72,7 @@ export function authRoutes(deps: Deps): Router {
     const result = await users.checkPassword(field(req.body, 'username'), field(req.body, 'password'), sourceOf(req));
     if (!result.ok) return failed(req, res, result, null, 'login.njk');
     await startSession(req, res, result.user.id, !result.needsTotp);
+    rememberDevice(res, result.device);
     if (result.needsTotp) return res.redirect(303, `/login/totp?next=${encodeURIComponent(safeNext(req.body?.next))}`);
     await audit(req, { actor: { type: result.user.role, id: result.user.id }, tenantId: result.user.tenantId, action: 'auth.login', object: { type: 'user', id: result.user.id } });
     res.redirect(303, safeNext(req.body?.next));
@@ -81,6 +89,7 @@ export function authRoutes(deps: Deps): Router {
     const result = await users.checkTotp(userId, field(req.body, 'code'), sourceOf(req));
     if (!result.ok) return failed(req, res, result, userId, 'totp.njk');
     await startSession(req, res, userId, true);
+    rememberDevice(res, result.device);
     await audit(req, { actor: { type: result.user.role, id: userId }, tenantId: result.user.tenantId, action: 'auth.login', object: { type: 'user', id: userId } });
     res.redirect(303, safeNext(req.body?.next));
   });

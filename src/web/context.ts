@@ -3,6 +3,7 @@ import type { AuditActor, AuditEntry, AuditLog } from '../audit/audit.service';
 import { NotFoundError, TenantInactiveError, UnauthorizedError } from '../errors';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { RequestedBy } from './ports';
+import type { Client } from '../auth/users.service';
 
 export function actorOf(req: Request): AuditActor {
   if (req.auth?.kind === 'api-key') return { type: 'api-key', id: req.auth.keyId };
@@ -62,9 +63,9 @@ export function adminTenant(req: Request): string {
   return tenantId;
 }
 
-/** The client address the login throttle counts attempts by (as express derives it under TRUST_PROXY). */
-export function sourceOf(req: Request): string {
-  return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+/** Who is trying, for the login throttle: the address (as express derives it under TRUST_PROXY) and the known-device cookie. */
+export function sourceOf(req: Request): Client {
+  return { address: req.ip ?? req.socket.remoteAddress ?? 'unknown', device: req.device };
 }
 
 /** Form fields arrive as string | string[] | undefined; this keeps the first string. */

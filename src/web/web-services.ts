@@ -41,6 +41,8 @@ export interface WebServiceDeps {
   cipher: SecretCipher;
   /** Strong in production; tests pass a cheap cost. */
   passwords: PasswordHasher;
+  /** Keys the known-device cookies that keep an account's owner signing in through a pause (secret store). */
+  deviceKey: Buffer;
   sessionTimeouts: SessionTimeouts;
   erp: Pick<ErpRegistry, 'get'>;
   ssrf: { checkUrl(url: string): Promise<void> };
@@ -50,7 +52,7 @@ export interface WebServiceDeps {
 /** Built by the composition root (src/runtime.ts) over the real neighbours, and by the test server over fakes. */
 export function createWebServices(deps: WebServiceDeps): WebServices {
   const { db, clock, secrets, tenants } = deps;
-  const users = createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords });
+  const users = createUsersService({ db, clock, cipher: deps.cipher, passwords: deps.passwords, deviceKey: deps.deviceKey });
   const sessions = createSessionStore({ db, clock, timeouts: deps.sessionTimeouts });
   return {
     users,

@@ -108,6 +108,7 @@ export async function startTestServer(
       tenants,
       cipher: plainCipher,
       passwords: options.passwords ?? testPasswords,
+      deviceKey: Buffer.alloc(32, 5),
       sessionTimeouts: { idleMinutes: 30, absoluteHours: 12 },
       erp,
       ssrf,

@@ -102,3 +102,20 @@ test('pauses double with each attempt after one ends, and the right password end
   expect((await client.post('/login', { username: 'backoff-admin', password: PASSWORD })).status).toBe(303);
   expect((await createWebClient(server).post('/login', { username: 'backoff-admin', password: 'wrong-password-123' })).status).toBe(401);
 });
+
+test(`guesses from many addresses pause the name for everyone after ${LOCKOUT.perAccount}, except the browser its owner signed in from`, async () => {
+  await signInAdmin(server, tenantId, 'spread-admin');
+  const owner = createWebClient(server);
+  expect((await owner.post('/login', { username: 'spread-admin', password: PASSWORD })).status).toBe(303);
+  expect(owner.jar.get('dev')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  const addresses = Array.from({ length: LOCKOUT.perAccount / LOCKOUT.perSource }, (_, i) => `127.0.1.${i + 1}`);
+  for (const address of addresses) for (let i = 0; i < LOCKOUT.perSource; i += 1) await signInFrom(address, 'spread-admin', 'wrong-password-123');
+  expect(await signInFrom('127.0.2.1', 'spread-admin', PASSWORD)).toBe(423);
+  expect((await owner.post('/login', { username: 'spread-admin', password: PASSWORD })).status).toBe(303);
+  // The cookie belongs to that account: for another paused account it counts for nothing.
+  await signInAdmin(server, tenantId, 'other-admin');
+  for (const address of addresses.map((a) => a.replace('127.0.1.', '127.0.3.'))) for (let i = 0; i < LOCKOUT.perSource; i += 1) await signInFrom(address, 'other-admin', 'wrong-password-123');
+  const borrowed = createWebClient(server);
+  borrowed.jar.set('dev', owner.jar.get('dev') ?? '');
+  expect((await borrowed.post('/login', { username: 'other-admin', password: PASSWORD })).status).toBe(423);
+});

@@ -12,12 +12,12 @@ describe('TOTP codes', () => {
     const { userId, enrolment } = await users.createStaffUser('ops-replay');
     const code = totpCode(enrolment.secret, clock.now());
 
-    expect(await users.checkTotp(userId, code, '127.0.0.1')).toMatchObject({ ok: true });
-    expect(await users.checkTotp(userId, code, '127.0.0.1')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await users.checkTotp(userId, code, { address: '127.0.0.1' })).toMatchObject({ ok: true });
+    expect(await users.checkTotp(userId, code, { address: '127.0.0.1' })).toEqual({ ok: false, reason: 'invalid' });
     clock.advance(20_000);
-    expect(await users.checkTotp(userId, code, '127.0.0.1')).toEqual({ ok: false, reason: 'invalid' });
+    expect(await users.checkTotp(userId, code, { address: '127.0.0.1' })).toEqual({ ok: false, reason: 'invalid' });
     clock.advance(15_000);
-    expect(await users.checkTotp(userId, totpCode(enrolment.secret, clock.now()), '127.0.0.1')).toMatchObject({ ok: true });
+    expect(await users.checkTotp(userId, totpCode(enrolment.secret, clock.now()), { address: '127.0.0.1' })).toMatchObject({ ok: true });
     await db.close();
   });
 });
