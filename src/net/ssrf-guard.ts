@@ -2,13 +2,14 @@
  * SSRF guard for the ERP base URL a customer admin enters. Two layers:
  * - `checkUrl` gives the admin a clear answer when the URL is saved or tested (scheme, credentials,
  *   every address the host resolves to);
- * - the http(s) agents (request-filtering-agent) re-check the address actually connected to, so a
- *   DNS answer that changes after `checkUrl` (rebinding) is still refused at connect time.
- * The agents are the authority; `checkUrl` mirrors their rules (ipaddr.js "unicast only") with
- * net.BlockList because the library does not expose its check for addresses we resolve ourselves.
+ * - the http(s) agents re-check the address actually connected to, so a DNS answer that changes after
+ *   `checkUrl` (rebinding) is still refused at connect time. They are request-filtering-agent's
+ *   (ipaddr.js "unicast only"), with this module's ranges applied on top at connect time too: ipaddr.js
+ *   calls IPv4-compatible IPv6 (`::a9fe:a9fe`, i.e. ::169.254.169.254) plain unicast.
+ * The ranges are checked with node's net.BlockList rather than parsed by hand.
  */
-import { promises as dns } from 'node:dns';
-import net from 'node:net';
+import { promises as dns, lookup as dnsLookup } from 'node:dns';
+import net, { type LookupFunction, type TcpNetConnectOpts } from 'node:net';
 import type http from 'node:http';
 import type https from 'node:https';
 import { RequestFilteringHttpAgent, RequestFilteringHttpsAgent } from 'request-filtering-agent';
@@ -56,6 +57,8 @@ const IPV4_RANGES: Array<[string, number, string]> = [
 const IPV6_RANGES: Array<[string, number, string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
+  // Deprecated (RFC 4291) but still parsed: ::7f00:1 and ::a9fe:a9fe carry 127.0.0.1 and 169.254.169.254.
+  ['::', 96, 'IPv4-compatible IPv6'],
   ['64:ff9b::', 96, 'NAT64'],
   ['64:ff9b:1::', 48, 'NAT64'],
   ['100::', 64, 'discard'],
@@ -105,6 +108,63 @@ export function addressRefusal(address: string, allowLoopback: boolean): string 
   return RANGE_LISTS.find(({ list }) => list.check(address, type))?.reason;
 }
 
+/** Hosts arrive bracketed from URLs (`[::1]`) and bare from node's own options. */
+const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
+
+function refusedError(address: string, host: string, reason: string): Error {
+  return new Error(`Connecting to ${address} (host ${host}) is not allowed: ${reason}`);
+}
+
+/**
+ * A dns.lookup-shaped function whose answers must all pass addressRefusal before anyone connects;
+ * the agents put it in front of whatever lookup the request brings.
+ */
+export function refusingLookup(allowLoopback: boolean, lookup: LookupFunction = dnsLookup): LookupFunction {
+  return ((hostname: string, options: object, callback: (err: Error | null, address?: unknown, family?: number) => void) => {
+    lookup(hostname, options, (err, address, family) => {
+      if (err) return callback(err);
+      const answers = Array.isArray(address) ? (address as Array<{ address: string }>).map((a) => a.address) : [address];
+      for (const answer of answers) {
+        const reason = addressRefusal(answer, allowLoopback);
+        if (reason !== undefined) return callback(refusedError(answer, hostname, reason));
+      }
+      callback(null, address, family);
+    });
+  }) as LookupFunction;
+}
+
+/** The connect-time options the agents pass on: a literal host is judged now, a name when it resolves. */
+function guardedOptions(options: TcpNetConnectOpts, allowLoopback: boolean): TcpNetConnectOpts {
+  const host = bare(options.host ?? '');
+  const reason = net.isIP(host) === 0 ? undefined : addressRefusal(host, allowLoopback);
+  if (reason !== undefined) throw refusedError(host, host, reason);
+  return { ...options, lookup: refusingLookup(allowLoopback, options.lookup) };
+}
+
+class GuardedHttpAgent extends RequestFilteringHttpAgent {
+  constructor(
+    private readonly allowLoopback: boolean,
+    options: ConstructorParameters<typeof RequestFilteringHttpAgent>[0],
+  ) {
+    super(options);
+  }
+  override createConnection(options: TcpNetConnectOpts, listener?: Parameters<RequestFilteringHttpAgent['createConnection']>[1]): ReturnType<RequestFilteringHttpAgent['createConnection']> {
+    return super.createConnection(guardedOptions(options, this.allowLoopback), listener);
+  }
+}
+
+class GuardedHttpsAgent extends RequestFilteringHttpsAgent {
+  constructor(
+    private readonly allowLoopback: boolean,
+    options: ConstructorParameters<typeof RequestFilteringHttpsAgent>[0],
+  ) {
+    super(options);
+  }
+  override createConnection(options: TcpNetConnectOpts, listener?: Parameters<RequestFilteringHttpsAgent['createConnection']>[1]): ReturnType<RequestFilteringHttpsAgent['createConnection']> {
+    return super.createConnection(guardedOptions(options, this.allowLoopback), listener);
+  }
+}
+
 async function systemLookup(host: string): Promise<string[]> {
   const answers = await dns.lookup(host, { all: true, verbatim: true });
   return answers.map((a) => a.address);
@@ -136,7 +196,7 @@ export function createSsrfGuard(deps: SsrfGuardDeps): SsrfGuard {
       // The value itself is not echoed: it may be a password.
       throw new ValidationError('ERP base URL must not contain a user name or password');
     }
-    const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
+    const host = bare(url.hostname);
     if (host === '') throw new ValidationError('ERP base URL has no host');
 
     let addresses: string[];
@@ -163,7 +223,7 @@ export function createSsrfGuard(deps: SsrfGuardDeps): SsrfGuard {
 
   return {
     checkUrl,
-    httpAgent: new RequestFilteringHttpAgent(filterOptions),
-    httpsAgent: new RequestFilteringHttpsAgent(filterOptions),
+    httpAgent: new GuardedHttpAgent(allowLoopback, filterOptions),
+    httpsAgent: new GuardedHttpsAgent(allowLoopback, filterOptions),
   };
 }

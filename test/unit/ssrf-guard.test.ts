@@ -1,7 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo, LookupFunction } from 'node:net';
 import { ValidationError } from '../../src/errors';
-import { addressRefusal, createSsrfGuard, type SsrfMode } from '../../src/net/ssrf-guard';
+import { addressRefusal, createSsrfGuard, refusingLookup, type SsrfMode } from '../../src/net/ssrf-guard';
 
 /** Injected DNS: a fixed table, and a record of which names were asked. */
 function fakeDns(table: Record<string, string[]>) {
@@ -22,6 +22,7 @@ const dns = fakeDns({
   'internal.evil.example': ['10.0.0.5'],
   'mixed.evil.example': ['93.184.216.34', '192.168.0.10'],
   'metadata.evil.example': ['169.254.169.254'],
+  'compat.evil.example': ['93.184.216.34', '::a9fe:a9fe'],
   localhost: ['127.0.0.1', '::1'],
   'empty.example': [],
 });
@@ -62,6 +63,22 @@ describe('ssrf guard: checkUrl refuses', () => {
     ['https://internal.evil.example/', 'private: internal.evil.example resolves to 10.0.0.5'],
     ['https://metadata.evil.example/', 'link-local'],
     ['https://mixed.evil.example/', 'private: mixed.evil.example resolves to 192.168.0.10'],
+    // IPv6 forms that carry an IPv4 address: compatible (deprecated), mapped, SIIT, NAT64, 6to4.
+    ['https://[::a9fe:a9fe]/latest/meta-data/', 'IPv4-compatible IPv6: ::a9fe:a9fe'],
+    ['https://[::169.254.169.254]/', 'IPv4-compatible IPv6'],
+    ['https://[::7f00:1]/', 'IPv4-compatible IPv6'],
+    ['https://[::a00:1]/', 'IPv4-compatible IPv6'],
+    ['https://[::c0a8:1]/', 'IPv4-compatible IPv6'],
+    ['https://[::808:808]/', 'IPv4-compatible IPv6'],
+    ['https://[::ffff:a9fe:a9fe]/', 'IPv4-mapped'],
+    ['https://[::ffff:0:a00:1]/', 'IPv4-mapped'],
+    ['https://[64:ff9b::a9fe:a9fe]/', 'NAT64'],
+    ['https://[64:ff9b::10.0.0.1]/', 'NAT64'],
+    ['https://[64:ff9b::7f00:1]/', 'NAT64'],
+    ['https://[2002:a9fe:a9fe::1]/', '6to4'],
+    ['https://[2002:a00:1::]/', '6to4'],
+    ['https://[2002:7f00:1::1]/', '6to4'],
+    ['https://compat.evil.example/', 'IPv4-compatible IPv6: compat.evil.example resolves to ::a9fe:a9fe'],
   ])('%s in production (%s)', async (url, reason) => {
     expect(await refusal(url)).toContain(reason);
   });
@@ -75,6 +92,8 @@ describe('ssrf guard: checkUrl refuses', () => {
     ['http://[::ffff:127.0.0.1]/', 'IPv4-mapped'],
     ['http://internal.evil.example/', 'private'],
     ['http://0.0.0.0:8080/', 'unspecified'],
+    ['http://[::7f00:1]:4010/', 'IPv4-compatible IPv6'],
+    ['http://[::a9fe:a9fe]/', 'IPv4-compatible IPv6'],
   ])('%s even in development mode (%s)', async (url, reason) => {
     expect(await refusal(url, 'development')).toContain(reason);
   });
@@ -134,6 +153,42 @@ test('addressRefusal classifies literal addresses like request-filtering-agent (
   expect(addressRefusal('127.0.0.1', true)).toBeUndefined();
   expect(addressRefusal('127.0.0.1', false)).toBe('loopback');
   expect(addressRefusal('not-an-ip', true)).toBe('not an IP address');
+});
+
+describe('ssrf guard: the agents\' lookup judges every answer with the same ranges', () => {
+  /** A dns.lookup stand-in answering the given addresses, in the single or the `all` form node asks for. */
+  const answering = (addresses: string[]) =>
+    ((_host: string, options: { all?: boolean }, cb: (...args: unknown[]) => void) => {
+      const list = addresses.map((address) => ({ address, family: address.includes(':') ? 6 : 4 }));
+      if (options.all) cb(null, list);
+      else cb(null, list[0]?.address, list[0]?.family);
+    }) as unknown as LookupFunction;
+  const resolve = (lookup: LookupFunction, all: boolean): Promise<string> =>
+    new Promise((done) => {
+      lookup('erp.example', { all }, (err, address) => done(err ? `refused: ${err.message}` : JSON.stringify(address)));
+    });
+
+  test.each([
+    ['::a9fe:a9fe', 'IPv4-compatible IPv6'],
+    ['::7f00:1', 'IPv4-compatible IPv6'],
+    ['::a00:1', 'IPv4-compatible IPv6'],
+    ['::ffff:a9fe:a9fe', 'IPv4-mapped IPv6'],
+    ['64:ff9b::a00:1', 'NAT64'],
+    ['2002:a00:1::1', '6to4'],
+  ])('an answer of %s is refused (%s), in the single and the all form', async (address, reason) => {
+    const lookup = refusingLookup(false, answering([address]));
+    expect(await resolve(lookup, false)).toBe(`refused: Connecting to ${address} (host erp.example) is not allowed: ${reason}`);
+    expect(await resolve(refusingLookup(false, answering(['93.184.216.34', address])), true)).toContain(`Connecting to ${address}`);
+  });
+
+  test('public answers pass unchanged; loopback only when allowed', async () => {
+    expect(await resolve(refusingLookup(false, answering(['93.184.216.34'])), false)).toBe('"93.184.216.34"');
+    expect(await resolve(refusingLookup(false, answering(['93.184.216.34', '2606:2800:220:1:248:1893:25c8:1946'])), true)).toBe(
+      JSON.stringify([{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1:248:1893:25c8:1946', family: 6 }]),
+    );
+    expect(await resolve(refusingLookup(true, answering(['127.0.0.1'])), false)).toBe('"127.0.0.1"');
+    expect(await resolve(refusingLookup(false, answering(['127.0.0.1'])), false)).toContain('not allowed: loopback');
+  });
 });
 
 describe('ssrf guard: agents refuse at connect time', () => {
