@@ -2,6 +2,7 @@
  * Every setting comes from the environment (optionally a .env file loaded by main.ts), validated here.
  * Defaults make a fresh checkout run with no cloud; production refuses the defaults that are unsafe.
  */
+import net from 'node:net';
 import path from 'node:path';
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
@@ -27,6 +28,33 @@ const int = (min: number, max: number) =>
     return n;
   });
 const url = z.string().url('expected an absolute URL');
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+const isProxyEntry = (entry: string): boolean => {
+  if (PROXY_NAMES.includes(entry)) return true;
+  const [address = '', prefix, extra] = entry.split('/');
+  const family = net.isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  return prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128));
+};
+/**
+ * Which proxies' X-Forwarded-For to believe: a hop count (0 = none), or the proxies' addresses and
+ * subnets. A list is the safer choice wherever the app can also be reached without the proxy, since
+ * a client that reaches it directly chooses the last X-Forwarded-For entry a hop count trusts.
+ */
+const trustProxy = z.string().transform((raw, ctx): number | string[] => {
+  const text = raw.trim();
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops <= 10) return hops;
+  }
+  const entries = text.split(',').map((e) => e.trim());
+  if (/^\d+$/.test(text) || entries.some((e) => !isProxyEntry(e))) {
+    ctx.addIssue({ code: 'custom', message: 'expected a hop count from 0 to 10, or a comma-separated list of proxy addresses, subnets (10.40.0.0/23) or loopback, linklocal, uniquelocal' });
+    return z.NEVER;
+  }
+  return entries;
+});
 const timezone = z
   .string()
   .refine((v) => IANAZone.isValidZone(v), 'not a known IANA time zone: use a name such as Europe/Helsinki or UTC');
@@ -39,7 +67,7 @@ const schema = z.object({
   HOST: z.string().min(1).optional(),
   PORT: int(0, 65535).default(3000),
   PUBLIC_BASE_URL: url.optional(),
-  TRUST_PROXY: int(0, 10).default(0),
+  TRUST_PROXY: trustProxy.default(0),
 
   DB_KIND: z.enum(['sqlite', 'mssql']).default('sqlite'),
   SQLITE_FILE: z.string().min(1).optional(),

@@ -89,7 +89,8 @@ var appEnv = [
   { name: 'NODE_ENV', value: 'production' }
   { name: 'PORT', value: string(port) }
   { name: 'HOST', value: '0.0.0.0' }
-  // Exactly one proxy (the Container Apps ingress) sits in front: client IPs and https come from it.
+  // Exactly one proxy (the Container Apps ingress) sits in front and is the only way in: client IPs
+  // and https come from it, so a hop count is safe here (README, Security: client addresses).
   { name: 'TRUST_PROXY', value: '1' }
   { name: 'LOG_FORMAT', value: 'json' }
   { name: 'PUBLIC_BASE_URL', value: baseUrl }

@@ -72,6 +72,8 @@ export async function startTestServer(
   options: {
     isProduction?: boolean;
     loginLimit?: number;
+    /** TRUST_PROXY as the config reads it: a hop count or the proxies' addresses and subnets. */
+    trustProxy?: number | string[];
     ssrf?: SsrfGuard;
     verifyConnection?: VerifyConnection;
     jobs?: ReturnType<typeof createFakePorts>['jobs'];
@@ -124,7 +126,7 @@ export async function startTestServer(
     retention: ports.retention,
     dsr: createDsrService({ db, envelope, retention, audit, clock }),
     emailPreview: pipeline?.emailPreview ?? ports.emailPreview,
-    config: { isProduction: options.isProduction ?? false, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: 0 },
+    config: { isProduction: options.isProduction ?? false, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: options.trustProxy ?? 0 },
     csrfSecret: Buffer.alloc(32, 7),
     metricsToken: 'metrics-token-for-tests',
     loginRateLimit: { windowMs: 60_000, limit: options.loginLimit ?? 1000 },

@@ -28,6 +28,16 @@ describe('config', () => {
     expect(issues.map((i) => i.split(':')[0]).sort()).toEqual(['DB_KIND', 'PORT', 'SENDGRID_SANDBOX']);
   });
 
+  it('reads TRUST_PROXY as a hop count or a list of proxy addresses and subnets, never "trust everyone"', () => {
+    expect(loadConfig({}).TRUST_PROXY).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadConfig({ TRUST_PROXY: '10.40.0.0/23, fd00::/8,loopback' }).TRUST_PROXY).toEqual(['10.40.0.0/23', 'fd00::/8', 'loopback']);
+    expect(loadConfig({ TRUST_PROXY: '203.0.113.7' }).TRUST_PROXY).toEqual(['203.0.113.7']);
+    for (const bad of ['true', '11', '10.0.0.0/33', '10.0.0.0/8/1', 'proxy.example', '1,2']) {
+      expect([bad, issuesOf({ TRUST_PROXY: bad })]).toEqual([bad, [expect.stringMatching(/^TRUST_PROXY: expected a hop count from 0 to 10, or a comma-separated list/)]]);
+    }
+  });
+
   it('refuses unsafe embedded defaults in production', () => {
     const issues = issuesOf({ NODE_ENV: 'production', PUBLIC_BASE_URL: 'http://insights.example' });
     expect(issues.join('\n')).toMatch(/MASTER_KEY: required in production/);
