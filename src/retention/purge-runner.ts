@@ -213,6 +213,10 @@ export function createPurgeRunner(deps: PurgeRunnerDeps) {
       const personId = record.subject_id;
       await k.updateTable('people').set({ manager_id: null }).where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
       await k.updateTable('projects').set({ manager_id: null }).where('tenant_id', '=', tenantId).where('manager_id', '=', personId).execute();
+      // The audit trail stays, but names the person the way the purge record does: by digest.
+      const digest = subjectDigest(tenantId, personId);
+      await k.updateTable('audit_events').set({ object_id: digest }).where('tenant_id', '=', tenantId).where('object_type', '=', 'person').where('object_id', '=', personId).execute();
+      await k.updateTable('audit_events').set({ actor_id: digest }).where('tenant_id', '=', tenantId).where('actor_type', '=', 'employee').where('actor_id', '=', personId).execute();
     }
 
     const subject = scope === 'person' && record.subject_id ? subjectDigest(tenantId, record.subject_id) : null;

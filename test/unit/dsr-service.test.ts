@@ -83,6 +83,26 @@ describe('data subject requests', () => {
     expect(await audit()).toEqual([]);
   });
 
+  it("leaves no raw ERP ID of the erased person in older audit events, and others' events as they were", async () => {
+    const log = createAuditLog({ db, clock });
+    await dsr.exportPerson('t1', 'p1', ADMIN);
+    await dsr.restrict('t1', 'p1', true, ADMIN);
+    await log.record({ actor: ADMIN.actor, tenantId: 't1', action: 'email.previewed', object: { type: 'person', id: 'p1' } });
+    await log.record({ actor: { type: 'employee', id: 'p1' }, tenantId: 't1', action: 'email.unsubscribe', object: { type: 'person', id: 'p1' }, details: { frequency: 'off' } });
+    await log.record({ actor: { type: 'employee', id: 'p2' }, tenantId: 't1', action: 'email.unsubscribe', object: { type: 'person', id: 'p2' } });
+    await log.record({ actor: { type: 'employee', id: 'p1' }, tenantId: 't2', action: 'email.unsubscribe', object: { type: 'person', id: 'p1' } });
+    await dsr.erasePerson('t1', 'p1', ADMIN);
+    const digest = subjectDigest('t1', 'p1');
+    const events = await audit();
+    const t1 = events.filter((e) => e.tenant_id === 't1');
+    expect(t1.filter((e) => JSON.stringify(e).includes('"p1"'))).toEqual([]);
+    expect(t1.filter((e) => e.object_id === digest).map((e) => e.action).sort()).toEqual(['dsr.erased', 'dsr.exported', 'dsr.restricted', 'email.previewed', 'email.unsubscribe']);
+    expect(t1.filter((e) => e.actor_id === digest).map((e) => e.action)).toEqual(['email.unsubscribe']);
+    expect(t1.filter((e) => e.object_id === 'p2')).toEqual([expect.objectContaining({ actor_id: 'p2', action: 'email.unsubscribe' })]);
+    // Another tenant's person with the same ERP ID is someone else.
+    expect(events.filter((e) => e.tenant_id === 't2')).toEqual([expect.objectContaining({ actor_id: 'p1', object_id: 'p1' })]);
+  });
+
   it('erases a person through the purge path and audits it by digest', async () => {
     const result = await asPort(dsr).erasePerson('t1', 'p1', ADMIN);
     expect(result.counts).toMatchObject({ people: 1, daily_facts: 2, work_entries: 1, insights: 1, deliveries: 1, email_preferences: 1, work_contracts: 1 });

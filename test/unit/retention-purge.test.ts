@@ -221,9 +221,15 @@ describe('retention purge', () => {
   it('purges a person six months after employment end and keeps only a digest of the ID', async () => {
     clock.set(new Date('2027-03-31T12:00:00.000Z'));
     expect((await service().purgeDue()).persons).toEqual([]);
+    await db.kysely
+      .insertInto('audit_events')
+      .values({ id: 'ev-p2', at: '2026-12-01T00:00:00.000Z', actor_type: 'employee', actor_id: 'p2', tenant_id: 'live', action: 'email.unsubscribe', object_type: 'person', object_id: 'p2', ip: null, request_id: null, details_json: null })
+      .execute();
     clock.set(new Date('2027-04-01T12:00:00.000Z'));
     const summary = await service().purgeDue();
     expect(summary.persons.map((p) => [p.tenantId, p.reason])).toEqual([['live', 'employment-ended']]);
+    const event = await db.kysely.selectFrom('audit_events').select(['actor_id', 'object_id']).where('id', '=', 'ev-p2').executeTakeFirstOrThrow();
+    expect(event).toEqual({ actor_id: subjectDigest('live', 'p2'), object_id: subjectDigest('live', 'p2') });
     const people = await db.kysely.selectFrom('people').select(['erp_person_id', 'manager_id']).where('tenant_id', '=', 'live').execute();
     expect(people.map((p) => p.erp_person_id).sort()).toEqual(['p1', 'p3']);
     const facts = await db.kysely.selectFrom('daily_facts').select('erp_person_id').distinct().where('tenant_id', '=', 'live').execute();
