@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type Clock, systemClock } from '../clock';
 import { ValidationError } from '../errors';
@@ -62,6 +62,15 @@ export function createFileOutbox(deps: { dir: string; from?: Sender; clock?: Clo
   const clock = deps.clock ?? systemClock;
   const domain = from.email.split('@')[1] ?? 'localhost';
   let queue: Promise<unknown> = Promise.resolve();
+  let tightened: Promise<void> | undefined;
+  /** Once per outbox, before its first write or erasure; tried again after a failure. */
+  const tightenOnce = (): Promise<void> => {
+    tightened ??= tightenModes(dir).catch((err: unknown) => {
+      tightened = undefined;
+      throw err;
+    });
+    return tightened;
+  };
   const serialised = <T>(work: () => Promise<T>): Promise<T> => {
     const result = queue.then(work);
     queue = result.catch(() => undefined);
@@ -90,6 +99,7 @@ export function createFileOutbox(deps: { dir: string; from?: Sender; clock?: Clo
     let written: { file: string; messageId: string };
     try {
       await mkdir(dir, { recursive: true, mode: DIR_MODE });
+      await tightenOnce();
       written = await createExclusive(dir, deliveryId, build);
     } catch (err) {
       if (err instanceof EmailSendError) throw err;
@@ -113,6 +123,7 @@ export function createFileOutbox(deps: { dir: string; from?: Sender; clock?: Clo
   };
 
   const eraseScope = async (scope: OutboxEraseScope): Promise<number> => {
+    await tightenOnce();
     const legacy = new Set(scope.deliveryIds ?? []);
     const doomed = (await readOutboxMessages(dir)).filter(
       (m) => m.tenantId === scope.tenantId && (scope.personId === undefined || m.personId === scope.personId || (m.deliveryId !== null && legacy.has(m.deliveryId))),
@@ -130,6 +141,26 @@ export function createFileOutbox(deps: { dir: string; from?: Sender; clock?: Clo
     send: (msg) => serialised(() => writeOne(msg)),
     erase: (scope) => serialised(() => eraseScope(scope)),
   };
+}
+
+/**
+ * An outbox left by an older version may be 0755 with 0644 messages in it (mkdir's mode only applies
+ * to a folder it creates): the folder becomes 0700 and every file in it 0600. No folder, nothing to do.
+ */
+async function tightenModes(dir: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await readdir(dir);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  await chmod(dir, DIR_MODE);
+  for (const name of names) {
+    const file = path.join(dir, name);
+    const info = await stat(file);
+    if (info.isFile() && (info.mode & 0o077) !== 0) await chmod(file, FILE_MODE);
+  }
 }
 
 /** Writes the message under the first free name for its delivery: link() refuses to replace an existing file. */

@@ -123,8 +123,11 @@ test("DSR erasure and the tenant purge leave none of the person's messages in th
   expect(afterErasure.modes).toEqual([0o600, 0o600, 0o600]);
 
   // The tenant's contract ended 2026-03-31: six months on, the whole tenant is purged; the other stays.
+  // In the other tenant, q1's employment ended then too: their retention purge takes their message.
+  await db.kysely.updateTable('people').set({ employment_end: '2026-03-31' }).where('tenant_id', '=', OTHER.id).where('erp_person_id', '=', 'q1').execute();
   const summary = await retention.purgeDue();
   expect(summary.tenants.map((t) => [t.tenantId, t.counts.outbox_messages])).toEqual([[TENANT.id, 2]]);
-  expect(await receivingEnd()).toEqual({ to: [addressOf('q1')], names: ['Doris'], modes: [0o600] });
+  expect(summary.persons.map((p) => [p.tenantId, p.reason, p.counts.outbox_messages])).toEqual([[OTHER.id, 'employment-ended', 1]]);
+  expect(await receivingEnd()).toEqual({ to: [], names: [], modes: [] });
   expect((await readOutboxIndex(dir)).map((e) => e.file)).toEqual(await readdir(dir).then((f) => f.filter((n) => n.endsWith('.eml'))));
 });

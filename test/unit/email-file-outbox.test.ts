@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fixedClock } from '../../src/clock';
@@ -122,6 +122,25 @@ describe('file outbox', () => {
     expect((await stat(path.join(dir, 'fresh'))).mode & 0o777).toBe(0o700);
     for (const file of await readdir(path.join(dir, 'fresh'))) {
       expect([file, (await stat(path.join(dir, 'fresh', file))).mode & 0o777]).toEqual([file, 0o600]);
+    }
+  });
+
+  it('tightens an outbox an older version left 0755 with 0644 messages, before its first write or erasure', async () => {
+    for (const first of ['send', 'erase'] as const) {
+      const old = path.join(dir, `old-${first}`);
+      await mkdir(old, { mode: 0o755 });
+      await chmod(old, 0o755);
+      await writeFile(path.join(old, 'd-old.eml'), 'To: someone@example.test\r\n\r\nHei', { mode: 0o644 });
+      await chmod(path.join(old, 'd-old.eml'), 0o644);
+      await writeFile(path.join(old, 'index.jsonl'), '', { mode: 0o644 });
+      await chmod(path.join(old, 'index.jsonl'), 0o644);
+      const outbox = createFileOutbox({ dir: old, clock });
+      if (first === 'send') await outbox.send(message());
+      else await outbox.erase({ tenantId: 'nobody' });
+      expect([first, (await stat(old)).mode & 0o777]).toEqual([first, 0o700]);
+      for (const file of await readdir(old)) {
+        expect([first, file, (await stat(path.join(old, file))).mode & 0o777]).toEqual([first, file, 0o600]);
+      }
     }
   });
 
