@@ -7,6 +7,7 @@ import { calendarAndFlexMigration } from './migrations/005-calendar-and-flex';
 import { dropAbsencesMigration } from './migrations/006-drop-absences';
 import { accountLifecycleMigration } from './migrations/007-account-lifecycle';
 import { staffConsoleMigration } from './migrations/008-staff-console';
+import { forgetEmployeeIpsMigration } from './migrations/009-forget-employee-ips';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -18,6 +19,7 @@ function migrations(db: Db): Record<string, Migration> {
     '006-drop-absences': dropAbsencesMigration(),
     '007-account-lifecycle': accountLifecycleMigration(db.dialect),
     '008-staff-console': staffConsoleMigration(db.dialect),
+    '009-forget-employee-ips': forgetEmployeeIpsMigration(),
   };
 }
 

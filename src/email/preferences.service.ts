@@ -22,9 +22,11 @@ export interface PersonRef {
   personId: string;
 }
 
-/** Where a change came from, for the audit log; technical values only. */
+/**
+ * Where a change came from, for the audit log: the request ID only. The employee's IP address is not
+ * recorded (they are known by ERP ID alone, and their address is nothing we act on).
+ */
 export interface ChangeContext {
-  ip?: string | null;
   requestId?: string | null;
 }
 
@@ -81,7 +83,7 @@ export function createPreferencesService(deps: { db: Db; clock: Clock; audit: Pi
       tenantId: ref.tenantId,
       action: frequency === 'off' && before.frequency !== 'off' ? 'email.unsubscribe' : 'email.preferences.update',
       object: { type: 'person', id: ref.personId },
-      ip: ctx.ip ?? null,
+      ip: null,
       requestId: ctx.requestId ?? null,
       details: { frequency, language, previousFrequency: before.frequency },
     });

@@ -107,7 +107,7 @@ export function createEmployeeRouter(deps: EmployeeRouterDeps): Router {
   const page = (res: Response, status: number, template: string, lang: EmailLanguage, data: Record<string, unknown> = {}) => {
     res.status(status).type('html').send(views.render(template, { lang, t: TEXT[lang], ...data }));
   };
-  const ctx = (req: Request) => ({ ip: req.ip ?? null, requestId: req.requestId ?? null });
+  const ctx = (req: Request) => ({ requestId: req.requestId ?? null });
   const tokenOf = (req: Request) => String(req.params.token ?? '');
   const verify = (req: Request, purpose: TokenClaims['purpose']) => signer.verify(tokenOf(req), purpose);
   const refOf = (claims: TokenClaims) => ({ tenantId: claims.tenantId, personId: claims.personId });

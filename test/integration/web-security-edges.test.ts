@@ -146,3 +146,12 @@ describe('tenant time zone', () => {
     expect(await fixed.json()).toMatchObject({ id, timezone: 'Europe/Helsinki' });
   });
 });
+
+test("an employee's one-click unsubscribe through the app is audited without their IP address", async () => {
+  const unsubscribe = server.signer.sign({ tenantId, personId: 'p-1', purpose: 'unsubscribe', ttlDays: 30 });
+  const res = await fetch(`${server.url}/u/${unsubscribe}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'List-Unsubscribe=One-Click' });
+  expect(res.status).toBe(200);
+  const events = await server.db.kysely.selectFrom('audit_events').select(['action', 'ip', 'request_id']).where('actor_type', '=', 'employee').execute();
+  expect(events).toEqual([{ action: 'email.unsubscribe', ip: null, request_id: expect.any(String) }]);
+});
+

@@ -3,6 +3,7 @@ import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
 import { NotFoundError, ValidationError } from '../../src/errors';
 import { createPreferencesService, type Frequency } from '../../src/email/preferences.service';
+import { forgetEmployeeIpsMigration } from '../../src/db/migrations/009-forget-employee-ips';
 import { seedDeliveryData, TENANT } from '../fakes/delivery-fixtures';
 import { createTestDb } from '../fakes/test-db';
 
@@ -29,7 +30,7 @@ test('defaults to weekly in the synced language until the person chooses otherwi
 
 test('saves frequency and language and audits the change as the employee, by technical ID only', async () => {
   const { preferences, audit } = setup();
-  const saved = await preferences.set(ref, { frequency: 'monthly', language: 'en' }, { ip: '127.0.0.1', requestId: 'req-12345678' });
+  const saved = await preferences.set(ref, { frequency: 'monthly', language: 'en' }, { requestId: 'req-12345678' });
 
   expect(saved).toEqual({ changed: true, preferences: { frequency: 'monthly', language: 'en', displayLanguage: 'en' } });
   expect(await preferences.get(ref)).toEqual(saved.preferences);
@@ -41,7 +42,7 @@ test('saves frequency and language and audits the change as the employee, by tec
     action: 'email.preferences.update',
     objectType: 'person',
     objectId: 'p1',
-    ip: '127.0.0.1',
+    ip: null,
     requestId: 'req-12345678',
     details: { frequency: 'monthly', language: 'en', previousFrequency: 'weekly' },
   });
@@ -76,3 +77,13 @@ test('unknown people and values are refused without creating rows', async () => 
   await expect(preferences.set(ref, { language: 'de' as never })).rejects.toBeInstanceOf(ValidationError);
   expect(await db.kysely.selectFrom('email_preferences').selectAll().execute()).toEqual([]);
 });
+
+test('migration 009 clears the IP of earlier employee events and keeps those of admins and staff', async () => {
+  const { audit } = setup();
+  await audit.record({ actor: { type: 'employee', id: 'p1' }, tenantId: TENANT.id, action: 'email.unsubscribe', object: { type: 'person', id: 'p1' }, ip: '198.51.100.23' });
+  await audit.record({ actor: { type: 'admin', id: 'u-1' }, tenantId: TENANT.id, action: 'dsr.exported', object: { type: 'person', id: 'p1' }, ip: '192.0.2.7' });
+  await forgetEmployeeIpsMigration().up(db.kysely);
+  const events = await audit.list({ tenantId: TENANT.id, limit: 10 });
+  expect(events.map((e) => [e.actorType, e.ip]).sort()).toEqual([['admin', '192.0.2.7'], ['employee', null]]);
+});
+
