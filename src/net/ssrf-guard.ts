@@ -141,28 +141,12 @@ function guardedOptions(options: TcpNetConnectOpts, allowLoopback: boolean): Tcp
   return { ...options, lookup: refusingLookup(allowLoopback, options.lookup) };
 }
 
-class GuardedHttpAgent extends RequestFilteringHttpAgent {
-  constructor(
-    private readonly allowLoopback: boolean,
-    options: ConstructorParameters<typeof RequestFilteringHttpAgent>[0],
-  ) {
-    super(options);
-  }
-  override createConnection(options: TcpNetConnectOpts, listener?: Parameters<RequestFilteringHttpAgent['createConnection']>[1]): ReturnType<RequestFilteringHttpAgent['createConnection']> {
-    return super.createConnection(guardedOptions(options, this.allowLoopback), listener);
-  }
-}
-
-class GuardedHttpsAgent extends RequestFilteringHttpsAgent {
-  constructor(
-    private readonly allowLoopback: boolean,
-    options: ConstructorParameters<typeof RequestFilteringHttpsAgent>[0],
-  ) {
-    super(options);
-  }
-  override createConnection(options: TcpNetConnectOpts, listener?: Parameters<RequestFilteringHttpsAgent['createConnection']>[1]): ReturnType<RequestFilteringHttpsAgent['createConnection']> {
-    return super.createConnection(guardedOptions(options, this.allowLoopback), listener);
-  }
+/** request-filtering-agent's own checks stay; this module's ranges run first, at every connect. */
+function guarded<A extends RequestFilteringHttpAgent | RequestFilteringHttpsAgent>(agent: A, allowLoopback: boolean): A {
+  const connect = agent.createConnection.bind(agent);
+  agent.createConnection = (options: TcpNetConnectOpts, listener?: Parameters<typeof connect>[1]): ReturnType<typeof connect> =>
+    connect(guardedOptions(options, allowLoopback), listener);
+  return agent;
 }
 
 async function systemLookup(host: string): Promise<string[]> {
@@ -223,7 +207,7 @@ export function createSsrfGuard(deps: SsrfGuardDeps): SsrfGuard {
 
   return {
     checkUrl,
-    httpAgent: new GuardedHttpAgent(allowLoopback, filterOptions),
-    httpsAgent: new GuardedHttpsAgent(allowLoopback, filterOptions),
+    httpAgent: guarded(new RequestFilteringHttpAgent(filterOptions), allowLoopback),
+    httpsAgent: guarded(new RequestFilteringHttpsAgent(filterOptions), allowLoopback),
   };
 }

@@ -1,3 +1,4 @@
+import type { Kysely } from 'kysely';
 import { createAuditLog } from '../../src/audit/audit.service';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
@@ -82,7 +83,7 @@ test('migration 009 clears the IP of earlier employee events and keeps those of 
   const { audit } = setup();
   await audit.record({ actor: { type: 'employee', id: 'p1' }, tenantId: TENANT.id, action: 'email.unsubscribe', object: { type: 'person', id: 'p1' }, ip: '198.51.100.23' });
   await audit.record({ actor: { type: 'admin', id: 'u-1' }, tenantId: TENANT.id, action: 'dsr.exported', object: { type: 'person', id: 'p1' }, ip: '192.0.2.7' });
-  await forgetEmployeeIpsMigration().up(db.kysely);
+  await forgetEmployeeIpsMigration().up(db.kysely as unknown as Kysely<unknown>);
   const events = await audit.list({ tenantId: TENANT.id, limit: 10 });
   expect(events.map((e) => [e.actorType, e.ip]).sort()).toEqual([['admin', '192.0.2.7'], ['employee', null]]);
 });
