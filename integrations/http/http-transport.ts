@@ -56,8 +56,9 @@ function classify(err: unknown, timedOut: boolean, r: HttpRequest): TransportErr
   const raw = (err as { code?: unknown } | undefined)?.code;
   const code = typeof raw === 'string' ? raw : '';
   const message = err instanceof Error ? err.message : 'unknown error';
-  // request-filtering-agent signals a refused address only through its message.
-  if (/is not allowed/.test(message) && message.startsWith('DNS lookup')) {
+  // request-filtering-agent signals a refused address only through its message; the SSRF guard's own
+  // connect-time check sets the code ERR_SSRF_REFUSED (src/net/ssrf-guard).
+  if (code === 'ERR_SSRF_REFUSED' || (/is not allowed/.test(message) && message.startsWith('DNS lookup'))) {
     return new TransportError('refused', 'the address was refused by the SSRF guard');
   }
   if (/^maxContentLength size of \d+ exceeded$/.test(message)) return new TransportError('too-large', `answer larger than ${r.maxBytes} bytes`);

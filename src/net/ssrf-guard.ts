@@ -111,8 +111,11 @@ export function addressRefusal(address: string, allowLoopback: boolean): string 
 /** Hosts arrive bracketed from URLs (`[::1]`) and bare from node's own options. */
 const bare = (host: string): string => host.replace(/^\[(.*)\]$/, '$1');
 
+/** The code the outbound transport recognises a refused address by (axios keeps an error's code). */
+const SSRF_REFUSED_CODE = 'ERR_SSRF_REFUSED';
+
 function refusedError(address: string, host: string, reason: string): Error {
-  return new Error(`Connecting to ${address} (host ${host}) is not allowed: ${reason}`);
+  return Object.assign(new Error(`Connecting to ${address} (host ${host}) is not allowed: ${reason}`), { code: SSRF_REFUSED_CODE });
 }
 
 /**
