@@ -23,6 +23,10 @@ export interface Mutations {
   addWorkHour(entry: NewWorkHour): string;
   /** Changes a user's latest contract; the contract and the user count as changed (changedSince). */
   editContract(userGuid: string, change: { dailyHours?: number; workWeek?: number[]; endDate?: string | null }): void;
+  /** Moves an absence's first or last day; the absence counts as changed (changedSince). */
+  editAbsence(guid: string, change: { startDate?: string; endDate?: string }): void;
+  /** Removes an absence; like Severa, nothing reports the deletion afterwards. */
+  deleteAbsence(guid: string): void;
   setNow(date: Date | string): void;
   advanceSeconds(seconds: number): void;
 }
@@ -113,6 +117,19 @@ export function createMutations(company: SimCompany, clock: SimClock): Mutations
       user.isActive = contract.endDay === null || contract.endDay >= company.endDay;
       contract.updatedAt = nowS();
       user.updatedAt = contract.updatedAt;
+    },
+    editAbsence(guid, change) {
+      const absence = company.absences.find((a) => a.guid === guid);
+      if (!absence) throw new Error('unknown absence');
+      const startDay = change.startDate === undefined ? absence.startDay : day(change.startDate);
+      const endDay = change.endDate === undefined ? absence.endDay : day(change.endDate);
+      if (endDay < startDay) throw new Error('an absence ends on or after its first day');
+      Object.assign(absence, { startDay, endDay, updatedAt: nowS() });
+    },
+    deleteAbsence(guid) {
+      const index = company.absences.findIndex((a) => a.guid === guid);
+      if (index < 0) throw new Error('unknown absence');
+      company.absences.splice(index, 1);
     },
     setNow: (date) => clock.setNow(date),
     advanceSeconds: (seconds) => clock.advanceSeconds(seconds),

@@ -61,8 +61,15 @@ export type ListBuilder = (query: URLSearchParams, userIndex?: number) => ListSo
 
 export function createListSources(ctx: ViewContext): Record<string, ListBuilder> {
   const { company } = ctx;
-  let instances: AbsenceInstance[] | undefined;
-  const absences = () => (instances ??= absenceInstances(company.seed, company.absences));
+  // Rebuilt when an absence was edited or removed (see mutations.ts); the signature is cheap next to a page.
+  let instances: { signature: string; list: AbsenceInstance[] } | undefined;
+  const absences = () => {
+    let latest = 0;
+    for (const a of company.absences) latest = Math.max(latest, a.updatedAt);
+    const signature = `${company.absences.length}:${latest}`;
+    if (instances?.signature !== signature) instances = { signature, list: absenceInstances(company.seed, company.absences) };
+    return instances.list;
+  };
   const userGuid = (index: number) => company.users[index]?.guid;
   const projectGuid = (index: number) => company.projects[index]?.guid;
 

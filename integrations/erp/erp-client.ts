@@ -114,7 +114,7 @@ export interface ErpClient {
   workHours(q: { from: string; to: string; changedSince?: string }): AsyncIterable<ErpWorkHour[]>;
   deletedWorkHours(q: { deletedSince: string }): AsyncIterable<ErpDeletedWorkHour[]>;
   /** Absences overlapping the local dates [from, to] (whole days in the tenant's zone). */
-  absences(q: { from: string; to: string; changedSince?: string }): AsyncIterable<ErpAbsence[]>;
+  absences(q: { from: string; to: string; changedSince?: string; personIds?: string[] }): AsyncIterable<ErpAbsence[]>;
   projects(q?: { changedSince?: string }): AsyncIterable<ErpProject[]>;
   phases(q?: { changedSince?: string; projectIds?: string[] }): AsyncIterable<ErpPhase[]>;
   /** The company's active holidays of a year; null when the API client may not read them. */

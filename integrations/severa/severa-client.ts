@@ -375,7 +375,13 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       pages(
         'absences',
         wire.paths.activities,
-        { activityCategories: 'Absences', startDateTime: dayStart(q.from), endDateTime: dayEnd(q.to), changedSince: q.changedSince },
+        {
+          activityCategories: 'Absences',
+          startDateTime: dayStart(q.from),
+          endDateTime: dayEnd(q.to),
+          changedSince: q.changedSince,
+          userGuids: q.personIds?.join(','),
+        },
         schemas.absence,
         map.toAbsence,
         Math.max(MAX_PAGES.minimum, windowDays(q.from, q.to) * MAX_PAGES.absencesPerDay),

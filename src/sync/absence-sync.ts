@@ -1,3 +1,4 @@
+import type { ErpAbsence } from '../../integrations/erp/erp-client';
 import { skipUnknownUser, type SyncRun } from './context';
 import { absenceMinutesByDay } from './absence-days';
 import { absenceCipherContext } from '../db/fact-columns';
@@ -6,33 +7,72 @@ import { expectedMinutes } from '../insights/calendar';
 
 const BATCH = 500;
 
+/** How much of the window this run reads: all of it, or what changed plus the recent days. */
+export type AbsenceRead = { full: true } | { full: false; changedSince: string; recentFrom: string };
+
+/** People per `userGuids` query: keeps the URL well under common 8 KB limits. */
+const PEOPLE_PER_QUERY = 50;
+
+type Minutes = Map<string, number>;
+
+function addDays(run: SyncRun, minutes: Minutes, a: ErpAbsence, window: { from: string; to: string }): void {
+  const contracts = run.contracts.get(a.personId);
+  if (!contracts) return;
+  for (const [date, m] of absenceMinutesByDay(a, contracts, run.calendar, window)) {
+    const key = `${a.personId}|${date}`;
+    minutes.set(key, (minutes.get(key) ?? 0) + m);
+  }
+}
+
 /**
- * Absences are re-read for the whole window on every run: the ERP does not report deleted activities
- * through changedSince, and absences are few compared with work hours. Only minutes per day are kept,
- * envelope-encrypted; no reason, no times.
+ * A full read takes every absence of the window. An incremental one reads the absences changed since
+ * the last run, the people they belong to (and people whose contracts were read again) over the whole
+ * window, and everyone's recent days: deletions are not reported through changedSince, so a deleted
+ * absence is seen by the recent read, or by the next full read (weekly, see sync.service) when older.
+ * Only minutes per day are kept, envelope-encrypted; no reason, no times.
  */
-export async function syncAbsences(run: SyncRun): Promise<void> {
-  const minutes = new Map<string, number>();
-  for await (const page of run.erp.absences({ from: run.window.from, to: run.window.to })) {
-    for (const a of page) {
-      if (!run.known.has(a.personId)) skipUnknownUser(run, 'absences', a.id, 'ownerUser.guid');
-      const contracts = run.contracts.get(a.personId);
-      if (!contracts) continue;
-      for (const [date, m] of absenceMinutesByDay(a, contracts, run.calendar, run.window)) {
-        const key = `${a.personId}|${date}`;
-        minutes.set(key, (minutes.get(key) ?? 0) + m);
-      }
+export async function syncAbsences(run: SyncRun, read: AbsenceRead): Promise<void> {
+  const minutes: Minutes = new Map();
+  const seen = new Set<string>();
+  const usable = (a: ErpAbsence): boolean => {
+    if (run.known.has(a.personId)) return true;
+    if (!seen.has(a.id)) skipUnknownUser(run, 'absences', a.id, 'ownerUser.guid');
+    seen.add(a.id);
+    return false;
+  };
+  const { from, to } = run.window;
+  let whole: (personId: string) => boolean = () => true;
+  let recentFrom = from;
+  if (read.full) {
+    for await (const page of run.erp.absences({ from, to })) for (const a of page) if (usable(a)) addDays(run, minutes, a, run.window);
+  } else {
+    recentFrom = read.recentFrom;
+    const people = new Set([...run.contractsRead].filter((id) => run.contracts.has(id)));
+    for await (const page of run.erp.absences({ from, to, changedSince: read.changedSince })) {
+      for (const a of page) if (usable(a) && run.contracts.has(a.personId)) people.add(a.personId);
     }
+    for await (const page of run.erp.absences({ from: recentFrom, to })) {
+      for (const a of page) if (usable(a) && !people.has(a.personId)) addDays(run, minutes, a, { from: recentFrom, to });
+    }
+    const ids = [...people].sort();
+    for (let i = 0; i < ids.length; i += PEOPLE_PER_QUERY) {
+      const personIds = ids.slice(i, i + PEOPLE_PER_QUERY);
+      // An ERP that ignores the filter must not count anyone's recent days twice.
+      for await (const page of run.erp.absences({ from, to, personIds })) for (const a of page) if (usable(a) && people.has(a.personId)) addDays(run, minutes, a, run.window);
+    }
+    whole = (personId) => people.has(personId);
   }
   const existing = await run.db.kysely
     .selectFrom('daily_facts')
     .select(['erp_person_id', 'date'])
     .where('tenant_id', '=', run.tenantId)
-    .where('date', '>=', run.window.from)
-    .where('date', '<=', run.window.to)
+    .where('date', '>=', from)
+    .where('date', '<=', to)
     .where('absence_minutes_enc', 'is not', null)
     .execute();
-  const cleared = existing.filter((r) => run.contracts.has(r.erp_person_id) && !minutes.has(`${r.erp_person_id}|${r.date}`));
+  const cleared = existing.filter(
+    (r) => run.contracts.has(r.erp_person_id) && (r.date >= recentFrom || whole(r.erp_person_id)) && !minutes.has(`${r.erp_person_id}|${r.date}`),
+  );
   await writeAbsences(run, [...minutes]);
   await clearAbsences(run, cleared);
   run.counters.absenceDays += minutes.size;

@@ -21,6 +21,8 @@ export interface SyncRun {
   contracts: Map<string, Contract[]>;
   /** Every user the ERP listed this run, kept or not: a row naming anyone else is skipped. */
   known: Set<string>;
+  /** People whose contract history was read this run (new or changed): their derived days are redone. */
+  contractsRead: Set<string>;
   /** The ERP's country ids seen on people, with their ISO alpha-2 codes. */
   countryIds: Map<string, string>;
   counters: SyncCounters;

@@ -71,7 +71,11 @@ export async function syncPeople(
       // A former employee an earlier run left out (employment ended past the retention horizon) stays
       // out while unchanged: the horizon only moves forward, so their history need not be read again.
       if (opts.changedSince !== null && !user.active && !stored.has(user.id) && !changedSince(user, opts.changedSince)) continue;
-      const contracts = reusable(user, stored.get(user.id), opts.changedSince) ?? (await erp.workContracts(user.id));
+      let contracts = reusable(user, stored.get(user.id), opts.changedSince);
+      if (contracts === null) {
+        contracts = await erp.workContracts(user.id);
+        run.contractsRead.add(user.id);
+      }
       const span = employment(contracts);
       if (span.end !== null && isPastRetention(span.end, opts.today, opts.retentionMonths)) continue;
       kept.push({ user, contracts, span });

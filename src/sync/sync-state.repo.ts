@@ -1,7 +1,7 @@
 import type { Db } from '../db/db';
 import { upsert } from '../db/upsert';
 
-export type SyncResource = 'workhours' | 'projects';
+export type SyncResource = 'workhours' | 'projects' | 'absences';
 
 export function createSyncStateRepo(db: Db) {
   return {
@@ -13,6 +13,15 @@ export function createSyncStateRepo(db: Db) {
         .where('resource', '=', resource)
         .executeTakeFirst();
       return row?.watermark ?? null;
+    },
+    async lastFullSync(tenantId: string, resource: SyncResource): Promise<string | null> {
+      const row = await db.kysely
+        .selectFrom('sync_state')
+        .select('last_full_sync_at')
+        .where('tenant_id', '=', tenantId)
+        .where('resource', '=', resource)
+        .executeTakeFirst();
+      return row?.last_full_sync_at ?? null;
     },
     /** Called only after everything the watermark covers is committed. */
     async advance(tenantId: string, resource: SyncResource, watermark: string, fullSync: boolean, now: string, tx: Pick<Db, 'kysely' | 'dialect'> = db): Promise<void> {

@@ -7,7 +7,7 @@ import { createWorkCalendar } from '../insights/calendar';
 import { lastCompletedWeek } from '../insights/dates';
 import type { Logger } from '../logging/logger';
 import { openFence, type WriteFence } from '../scheduler/write-fence';
-import { syncAbsences } from './absence-sync';
+import { syncAbsences, type AbsenceRead } from './absence-sync';
 import { saveHolidaySource } from './calendar.repo';
 import { syncFlexBalances } from './flex-sync';
 import { readHolidays } from './holiday-sync';
@@ -55,6 +55,12 @@ function mergeCounts(a: ErpRowCounts, b: ErpRowCounts): ErpRowCounts {
   return out;
 }
 
+/**
+ * Deleted absences are not reported through changedSince; the recent days are re-read every night and
+ * the whole window once a week, so an older deletion is reflected within a week.
+ */
+const ABSENCES_FULL_READ_MS = 7 * 24 * 3600_000;
+
 /** Changed-since reads overlap the previous run a little, so clock skew with the ERP loses nothing. */
 const WATERMARK_OVERLAP_MS = 10 * 60_000;
 
@@ -84,6 +90,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         stamp,
         contracts: new Map(),
         known: new Set(),
+        contractsRead: new Set(),
         countryIds: new Map(),
         counters: emptyCounters(),
         fence: fence ?? openFence,
@@ -128,18 +135,24 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         await saveHolidaySource({ kysely: trx, dialect: db.dialect }, tenant.id, holidays, stamp);
       });
 
+      const rereadFrom = DateTime.fromISO(today, { zone: tenant.timezone }).minus({ days: options.rereadDays }).toISODate() as string;
+      const recent = { from: rereadFrom < from ? from : rereadFrom, to: today };
       if (watermark === null) {
         await readWorkHours(run, run.window);
         await sweepUnseen(run, run.window);
       } else {
         await readWorkHours(run, { ...run.window, changedSince: watermark });
         await applyDeletedWorkHours(run, watermark);
-        const reread = { from: DateTime.fromISO(today, { zone: tenant.timezone }).minus({ days: options.rereadDays }).toISODate() as string, to: today };
-        const range = { from: reread.from < from ? from : reread.from, to: today };
-        await readWorkHours(run, range);
-        await sweepUnseen(run, range);
+        await readWorkHours(run, recent);
+        await sweepUnseen(run, recent);
       }
-      await syncAbsences(run);
+      const absenceWatermark = watermark === null ? null : await state.watermark(tenant.id, 'absences');
+      const lastFullAbsences = await state.lastFullSync(tenant.id, 'absences');
+      const absenceRead: AbsenceRead =
+        absenceWatermark === null || lastFullAbsences === null || started.getTime() - Date.parse(lastFullAbsences) >= ABSENCES_FULL_READ_MS
+          ? { full: true }
+          : { full: false, changedSince: absenceWatermark, recentFrom: recent.from };
+      await syncAbsences(run, absenceRead);
       await syncFlexBalances(run, lastCompletedWeek(today, tenant.timezone).end);
       await syncProjects(run, await state.watermark(tenant.id, 'projects'));
 
@@ -150,6 +163,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         const tx = { kysely: trx, dialect: db.dialect };
         await state.advance(tenant.id, 'workhours', next, watermark === null, now, tx);
         await state.advance(tenant.id, 'projects', next, watermark === null, now, tx);
+        await state.advance(tenant.id, 'absences', next, absenceRead.full, now, tx);
       });
 
       const stats = erp.stats();

@@ -36,7 +36,7 @@ describe('sync under injected ERP faults', () => {
     expect(result.entries).toBe(expected - 101);
     expect(await entryCount(h)).toBe(expected - 101);
     const state = await h.db.kysely.selectFrom('sync_state').select('resource').orderBy('resource').execute();
-    expect(state.map((s) => s.resource)).toEqual(['projects', 'workhours']);
+    expect(state.map((s) => s.resource)).toEqual(['absences', 'projects', 'workhours']);
     const logged = h.logs.filter((r) => r.message === 'erp row skipped');
     expect(logged).toHaveLength(101);
     expect(logged.find((r) => r.meta.reason === 'impossible-date')?.meta).toMatchObject({ resource: 'workhours', field: 'eventDate' });
