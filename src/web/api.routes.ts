@@ -1,5 +1,4 @@
 import { Router } from 'express';
-import { z } from 'zod';
 import type { AuditLog } from '../audit/audit.service';
 import type { InviteService } from '../auth/invites';
 import { inviteSchema } from '../auth/invites.schema';
@@ -8,12 +7,11 @@ import { ValidationError } from '../errors';
 import { createTenantSchema, updateTenantSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { allow } from './api-auth';
+import { auditQuerySchema, jobParamSchema, runsQuerySchema } from './api.schema';
 import { activeTenant, param, tenantScope, type Audit } from './context';
 import { openApiDocument } from './openapi';
 import type { JobsPort, RetentionPort } from './ports';
 import type { ReadModels } from './read-models';
-import { JOBS, RUN_STATES } from './staff-ops.routes';
-
 
 interface Deps {
   tenants: TenantsService;
@@ -25,9 +23,6 @@ interface Deps {
   audit: Audit;
   publicBaseUrl: string;
 }
-
-export const runsQuerySchema = z.object({ state: z.enum(RUN_STATES).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
-export const auditQuerySchema = z.object({ before: z.string().max(40).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) });
 
 /** Staff operations and the tenant-scoped reads shared by staff, admins and API keys. */
 export function apiRoutes(deps: Deps): Router {
@@ -93,7 +88,7 @@ export function apiRoutes(deps: Deps): Router {
 
   router.post('/tenants/:tenantId/jobs/:job', allow('staff', 'admin'), async (req, res) => {
     const tenantId = await activeTenant(tenants, tenantScope(req, param(req, 'tenantId')));
-    const job = z.enum(JOBS).parse(param(req, 'job'));
+    const job = jobParamSchema.parse(param(req, 'job'));
     if (sessionUser(req)?.role === 'admin' && job !== 'sync') throw new ValidationError('Customer admins can start a sync only');
     const { runId } = await jobs.enqueueNow(job, tenantId);
     await audit(req, { tenantId, action: 'job.enqueued', object: { type: 'job_run', id: runId }, details: { job } });
