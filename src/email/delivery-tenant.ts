@@ -7,4 +7,5 @@ export const deliveryTenant = (t: Tenant): DeliveryTenant => ({
   displayName: t.displayName,
   timezone: t.timezone,
   defaultLanguage: t.settings.defaultLanguage,
+  erpWebUrl: t.settings.erpWebUrl,
 });

@@ -7,6 +7,7 @@ import type { Logger } from '../logging/logger';
 import { createDeliveryRepo, type DeliveryState, type RecipientFacts } from './delivery.repo';
 import { EmailSendError, type EmailSendErrorKind } from './errors';
 import type { EmailLanguage } from './i18n';
+import { saysSomething } from './relevance';
 import type { InsightEmailInput, InsightEmailRenderer, RenderedEmail } from './render';
 import type { EmailTransport } from './transport';
 import { type TokenSigner, unsubscribeHeaders } from './unsubscribe-token';
@@ -16,6 +17,8 @@ export interface DeliveryTenant {
   displayName: string;
   timezone: string;
   defaultLanguage: string;
+  /** Where employees record hours in the ERP (tenant setting); linked from the missing-hours section. */
+  erpWebUrl?: string | null;
 }
 
 /** The ERP's send-time lookup for ONE person: used for one message and forgotten, never stored or logged. */
@@ -157,7 +160,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
     if (existing?.state === 'dropped') return { type: 'skipped', reason: 'dropped' };
     if (person.suppressed) return { type: 'skipped', reason: 'suppressed' };
 
-    const insights = await repo.insightsFor(tenant.id, personId, period);
+    const insights = (await repo.insightsFor(tenant.id, personId, period)).filter(saysSomething);
     if (insights.length === 0) return { type: 'skipped', reason: 'nothing-to-say' };
 
     const log = deps.logger.child({ tenantId: tenant.id, personId, period });
@@ -180,6 +183,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
       tenantName: tenant.displayName,
       period,
       timezone: tenant.timezone,
+      erpWebUrl: tenant.erpWebUrl ?? null,
       ...urls,
     });
 
@@ -237,6 +241,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
         tenantName: tenant.displayName,
         period: chosen ?? DateTime.fromJSDate(clock.now(), { zone: tenant.timezone }).toFormat("kkkk-'W'WW"),
         timezone: tenant.timezone,
+        erpWebUrl: tenant.erpWebUrl ?? null,
         unsubscribeUrl: `${base}/u/preview`,
         preferencesUrl: `${base}/p/preview`,
       });

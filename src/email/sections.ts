@@ -40,6 +40,8 @@ export interface Section {
   items: Item[];
   chart: { caption: string; rows: ChartRow[] } | null;
   notes: string[];
+  /** Where the person acts on the section (the ERP's own page), when the tenant has set one. */
+  link: { label: string; url: string } | null;
 }
 
 export interface SectionContext {
@@ -53,10 +55,10 @@ const TEXT_BAR_WIDTH = 20;
 const FLAT_TREND_MINUTES = 15;
 
 function section(kind: string, tone: Severity, title: string, lead: string, rest: Partial<Section> = {}): Section {
-  return { kind, tone, title, lead, figures: [], items: [], chart: null, notes: [], ...rest };
+  return { kind, tone, title, lead, figures: [], items: [], chart: null, notes: [], link: null, ...rest };
 }
 
-export function missingHoursSection({ m, f }: SectionContext, v: MissingHoursValues, tone: Severity): Section {
+export function missingHoursSection({ m, f }: SectionContext, v: MissingHoursValues, tone: Severity, erpWebUrl: string | null): Section {
   const monthNote = m.missing.monthToDate(f.hours(v.monthToDateRecordedMinutes), f.hours(v.monthToDateExpectedMinutes));
   if (v.missingMinutes <= 0) {
     return section('missing-hours', 'info', m.missing.doneTitle, m.missing.doneLead, { notes: [monthNote] });
@@ -70,6 +72,7 @@ export function missingHoursSection({ m, f }: SectionContext, v: MissingHoursVal
     ],
     items: days.length > 0 ? [{ text: m.missing.days(days.join(', ')), details: [] }] : [],
     notes: [monthNote, m.missing.note],
+    link: erpWebUrl ? { label: m.missing.fixLink, url: erpWebUrl } : null,
   });
 }
 

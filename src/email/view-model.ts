@@ -2,6 +2,7 @@ import { ValidationError } from '../errors';
 import type { Insight, InsightKind, InsightValuesByKind, Severity } from '../insights/types';
 import { createFormatter } from './format';
 import { type EmailLanguage, messagesFor } from './i18n';
+import { saysSomething } from './relevance';
 import {
   anomalySection,
   flexSection,
@@ -25,6 +26,8 @@ export interface InsightEmailInput {
   timezone: string;
   /** Project display names fetched at send time, by ERP project ID; the ID is shown when missing. */
   projectNames?: Record<string, string>;
+  /** The tenant's ERP web address (a tenant setting): where the employee records the missing hours. */
+  erpWebUrl?: string | null;
 }
 
 /** Everything the templates show, already translated and formatted. Templates only lay it out. */
@@ -55,12 +58,13 @@ export function buildEmailView(input: InsightEmailInput): EmailView {
   for (const url of [input.preferencesUrl, input.unsubscribeUrl]) {
     if (!/^https?:\/\//.test(url)) throw new ValidationError('Email links must be http(s) URLs');
   }
+  if (input.erpWebUrl && !/^https:\/\//.test(input.erpWebUrl)) throw new ValidationError('The ERP web address must be an https URL');
 
   const m = messagesFor(input.language);
   const f = createFormatter(m, input.timezone);
   const period = f.period(input.period);
   const ctx: SectionContext = { m, f, period };
-  const { insights } = input;
+  const insights = input.insights.filter(saysSomething);
 
   const missing = ofKind(insights, 'missing-hours')[0];
   const utilisation = ofKind(insights, 'utilisation')[0];
@@ -70,7 +74,7 @@ export function buildEmailView(input: InsightEmailInput): EmailView {
   const team = ofKind(insights, 'team-view')[0];
 
   const sections: Section[] = [];
-  if (missing) sections.push(missingHoursSection(ctx, missing.values, missing.severity));
+  if (missing) sections.push(missingHoursSection(ctx, missing.values, missing.severity, input.erpWebUrl ?? null));
   if (utilisation) sections.push(utilisationSection(ctx, utilisation.values, utilisation.severity));
   if (flex) sections.push(flexSection(ctx, flex.values, flex.severity));
   if (anomalies.length > 0) sections.push(anomalySection(ctx, anomalies.map((a) => a.values)));

@@ -48,6 +48,8 @@ export const tenantSettingsSchema = z.object({
   teamView: z.boolean(),
   /** Eves (Christmas Eve, Midsummer Eve …) count as half working days instead of days off. */
   halfDayEves: z.boolean().default(false),
+  /** The ERP's web address where employees record their hours; the missing-hours section links to it. */
+  erpWebUrl: z.url({ protocol: /^https$/, message: 'expected an https:// address' }).max(2048).nullable().default(null),
 });
 export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
 
@@ -59,6 +61,7 @@ export const defaultTenantSettings = (language: string): TenantSettings => ({
   defaultLanguage: (LANGUAGES as readonly string[]).includes(language) ? (language as TenantSettings['defaultLanguage']) : 'fi',
   teamView: true,
   halfDayEves: false,
+  erpWebUrl: null,
 });
 
 /** Stored settings are parsed leniently: unknown or broken values fall back to the defaults. */

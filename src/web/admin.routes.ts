@@ -39,6 +39,7 @@ export function settingsFromForm(body: unknown) {
     defaultLanguage: field(body, 'defaultLanguage'),
     teamView: field(body, 'teamView') === 'on',
     halfDayEves: field(body, 'halfDayEves') === 'on',
+    erpWebUrl: field(body, 'erpWebUrl').trim() || null,
   };
 }
 

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { simpleParser } from 'mailparser';
 import { fixedClock } from '../../src/clock';
 import type { Db } from '../../src/db/db';
 import { chooseLanguage, createDeliveryService, isFirstDigestOfMonth } from '../../src/email/delivery.service';
 import { EmailSendError } from '../../src/email/errors';
-import { createFileOutbox, readOutboxIndex } from '../../src/email/file-outbox';
+import { createFileOutbox, readOutboxIndex, readOutboxMessages } from '../../src/email/file-outbox';
 import { createInsightEmailRenderer } from '../../src/email/render';
 import { sampleInsights } from '../../src/email/sample';
 import type { EmailTransport } from '../../src/email/transport';
@@ -257,4 +258,24 @@ test('preview renders the next email without sending or recording anything, with
   expect(transport.attempts).toEqual([]);
   expect(await db.kysely.selectFrom('deliveries').selectAll().execute()).toEqual([]);
   await expect(service.preview({ tenant: TENANT, personId: 'nobody', erp: fakeRecipients({}) })).rejects.toThrow('No such person');
+});
+
+test('a person whose insights would only show zeros gets no email, and the missing-hours link goes to the tenant ERP page', async () => {
+  await seedDeliveryData(db, PERIOD, [{ id: 'busy' }, { id: 'idle', insights: false }]);
+  const idle = sampleInsights({ tenantId: TENANT.id, recipientId: 'idle', period: PERIOD })
+    .filter((i) => i.kind === 'utilisation')
+    .map((i) => ({ ...i, values: { ...i.values, lastWeek: 0, monthToDate: 0, forecastRestOfMonth: 0, forecastNext4Weeks: 0, intervalLow: 0, intervalHigh: 0, history: [0, 0, 0, 0, 0, 0] } }));
+  const busy = sampleInsights({ tenantId: TENANT.id, recipientId: 'busy', period: PERIOD });
+  await replaceInsights(db, TENANT.id, PERIOD, [...busy, ...idle], clock.now().toISOString());
+  const { service } = setup();
+  const erp = everyoneReachable(['busy', 'idle']);
+
+  const result = await service.deliverPeriod({ tenant: { ...TENANT, erpWebUrl: 'https://erp.example/hours' }, period: PERIOD, erp });
+
+  expect(result).toEqual({ sent: 1, skipped: { 'nothing-to-say': 1 }, failed: 0, unknown: 0 });
+  expect(erp.calls).toEqual(['busy']);
+  const [message] = await readOutboxMessages(dir);
+  expect(message?.personId).toBe('busy');
+  const parsed = await simpleParser(await readFile(path.join(dir, message?.file ?? '')));
+  expect(parsed.text).toContain('https://erp.example/hours');
 });

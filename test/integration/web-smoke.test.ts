@@ -43,3 +43,18 @@ test('one-click unsubscribe works through the full app without a session or CSRF
   const forged = await fetch(`${server.url}/u/${token.slice(0, -2)}xx`, { method: 'POST' });
   expect(forged.status).toBe(400);
 });
+
+test('the ERP web address for recording hours is an https URL, set through the settings page or the API', async () => {
+  const tenantId = await createTenant(server, 'Linkki Oy');
+  const admin = await signInAdmin(server, tenantId, 'linkki-admin');
+  const form = { enabledInsights: 'missing-hours', scheduleDay: 'monday', scheduleTime: '07:00', utilisationTarget: '75', defaultLanguage: 'fi' };
+  const refused = await admin.post('/admin/settings', { ...form, erpWebUrl: 'http://erp.example/hours' });
+  expect(refused.status).toBe(400);
+  expect(await refused.text()).toContain('expected an https:// address');
+  expect((await admin.post('/admin/settings', { ...form, erpWebUrl: 'https://erp.example/hours' })).status).toBe(303);
+  expect(await (await admin.get('/admin/settings')).text()).toContain('value="https://erp.example/hours"');
+
+  const api = (body: Record<string, unknown>) => admin.api('PUT', `/api/v1/tenants/${tenantId}/settings`, { ...form, enabledInsights: ['missing-hours'], utilisationTarget: 0.75, teamView: false, ...body });
+  expect((await api({ erpWebUrl: 'javascript:alert(1)' })).status).toBe(400);
+  expect(((await (await api({ erpWebUrl: null })).json()) as { erpWebUrl: unknown }).erpWebUrl).toBeNull();
+});

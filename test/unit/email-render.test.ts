@@ -18,6 +18,7 @@ function input(overrides: Partial<InsightEmailInput> = {}): InsightEmailInput {
     preferencesUrl: 'https://insights.example/p/pref-token',
     unsubscribeUrl: 'https://insights.example/u/unsub-token',
     timezone: 'Europe/Helsinki',
+    erpWebUrl: 'https://erp.example/hours',
     ...overrides,
   };
 }
@@ -32,6 +33,49 @@ describe('renderInsightEmail', () => {
     expect(email.subject).toMatchSnapshot('subject');
     expect(email.text).toMatchSnapshot('text');
     expect(email.html).toMatchSnapshot('html');
+  });
+
+  it.each([
+    ['fi', 'Päivät ilman kirjauksia: pe 20.11.', 'Kirjaa puuttuvat tunnit'],
+    ['sv', 'Dagar utan registreringar: fre 20.11.', 'Registrera de saknade timmarna'],
+    ['en', 'Days without entries: Fri 20 Nov', 'Record the missing hours'],
+  ] as const)('names the missing days with weekday and date in %s and links to the ERP where they are recorded', (language, days, link) => {
+    const { html, text } = renderInsightEmail(input({ language }));
+    expect(text).toContain(days);
+    expect(text).toContain(`${link}: https://erp.example/hours`);
+    expect(html).toContain(`<a href="https://erp.example/hours" style="color:#1d3b5a;font-weight:bold;text-decoration:underline;">${link}</a>`);
+  });
+
+  it('shows no ERP link when the tenant has set no address, or when no hours are missing', () => {
+    expect(renderInsightEmail(input({ language: 'en', erpWebUrl: null })).text).not.toContain('Record the missing hours');
+    const complete = sampleInsights(ids).map((i) =>
+      i.kind === 'missing-hours' ? { ...i, values: { ...i.values, missingMinutes: 0, recordedMinutes: 2250, missingDays: [] } } : i,
+    );
+    expect(renderInsightEmail(input({ language: 'en', insights: complete })).text).not.toContain('Record the missing hours');
+  });
+
+  it('leaves out the utilisation section for someone with no billable work in the window', () => {
+    const idle = sampleInsights(ids).map((i) =>
+      i.kind === 'utilisation' ? { ...i, values: { ...i.values, lastWeek: 0, monthToDate: 0, forecastRestOfMonth: 0, forecastNext4Weeks: 0, intervalLow: 0, intervalHigh: 0, history: [0, 0, 0, 0, 0, 0] } } : i,
+    );
+    const { html, text } = renderInsightEmail(input({ language: 'en', insights: idle.filter((i) => i.kind !== 'missing-hours') }));
+    for (const part of [html, text]) {
+      expect(part).not.toContain('Utilisation');
+      expect(part).not.toContain('0%–0%');
+    }
+    expect(text.toLowerCase()).toContain('flex balance');
+    // One week of billable work in the window is something to say.
+    const once = idle.map((i) => (i.kind === 'utilisation' ? { ...i, values: { ...i.values, history: [0, 0, 0.4, 0, 0, 0] } } : i));
+    expect(renderInsightEmail(input({ language: 'en', insights: once })).text).toContain('Utilisation');
+  });
+
+  it('leaves out the missing-hours section for a week with nothing expected and nothing recorded', () => {
+    const away = sampleInsights(ids).map((i) =>
+      i.kind === 'missing-hours' ? { ...i, values: { ...i.values, expectedMinutes: 0, recordedMinutes: 0, missingMinutes: 0, missingDays: [] } } : i,
+    );
+    const { subject, text } = renderInsightEmail(input({ language: 'en', insights: away }));
+    expect(text).not.toContain('All expected hours are recorded');
+    expect(subject).toBe('Week 47: utilisation 72%');
   });
 
   it('formats the key numbers in Finnish', () => {
@@ -89,8 +133,9 @@ describe('renderInsightEmail', () => {
     expect(html).not.toMatch(/<script|<img|<link|<iframe|<object|<embed|@import|url\(|javascript:|\son\w+=/i);
     expect(html).not.toMatch(/\ssrc=/i);
     const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]);
-    expect(hrefs).toEqual(['https://insights.example/p/pref-token', 'https://insights.example/u/unsub-token']);
-    expect([...html.matchAll(/https?:\/\//g)]).toHaveLength(2);
+    // Links only: the tenant's ERP page for the missing hours, then preferences and unsubscribe.
+    expect(hrefs).toEqual(['https://erp.example/hours', 'https://insights.example/p/pref-token', 'https://insights.example/u/unsub-token']);
+    expect([...html.matchAll(/https?:\/\//g)]).toHaveLength(3);
   });
 
   it("says whether the flex balance is Severa's own or computed", () => {
@@ -162,6 +207,7 @@ describe('renderInsightEmail', () => {
     expect(() => renderInsightEmail(input({ insights: mixed }))).toThrow(ValidationError);
     expect(() => renderInsightEmail(input({ period: 'last week' }))).toThrow(ValidationError);
     expect(() => renderInsightEmail(input({ unsubscribeUrl: 'javascript:alert(1)' }))).toThrow(ValidationError);
+    expect(() => renderInsightEmail(input({ erpWebUrl: 'http://erp.example/hours' }))).toThrow(ValidationError);
     expect(() => renderInsightEmail(input({ timezone: 'Mars/Olympus' }))).toThrow(ValidationError);
   });
 });

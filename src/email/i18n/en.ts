@@ -29,6 +29,7 @@ export const en: Messages = {
     days: (list) => `Days without entries: ${list}`,
     monthToDate: (rec, exp) => `Month to date: ${rec} of ${exp} recorded.`,
     note: 'Recording the hours now keeps invoicing and your flex balance right.',
+    fixLink: 'Record the missing hours',
   },
   utilisation: {
     title: 'Utilisation',

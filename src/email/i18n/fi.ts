@@ -29,6 +29,7 @@ export const fi: Messages = {
     days: (list) => `Päivät ilman kirjauksia: ${list}`,
     monthToDate: (rec, exp) => `Kuukausi tähän asti: kirjattu ${rec}, odotettu ${exp}.`,
     note: 'Kun kirjaat tunnit nyt, laskutus ja liukumasaldosi pysyvät ajan tasalla.',
+    fixLink: 'Kirjaa puuttuvat tunnit',
   },
   utilisation: {
     title: 'Laskutusaste',

@@ -37,6 +37,8 @@ export interface Messages {
     days(list: string): string;
     monthToDate(recorded: string, expected: string): string;
     note: string;
+    /** The link to the tenant's ERP, where the hours are recorded. */
+    fixLink: string;
   };
   utilisation: {
     title: string;

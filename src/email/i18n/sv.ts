@@ -29,6 +29,7 @@ export const sv: Messages = {
     days: (list) => `Dagar utan registreringar: ${list}`,
     monthToDate: (rec, exp) => `Hittills i månaden: ${rec} av ${exp} registrerat.`,
     note: 'När du registrerar timmarna nu blir faktureringen och ditt flexsaldo rätt.',
+    fixLink: 'Registrera de saknade timmarna',
   },
   utilisation: {
     title: 'Debiteringsgrad',
