@@ -5,6 +5,7 @@ import type { Db } from '../db/db';
 import type { Logger } from '../logging/logger';
 import { GLOBAL_TENANT, type JobDefinition, type JobRegistry, type ScheduleTenant } from './job-definition';
 import { createJobRunRepo } from './job-run-repo';
+import { nodeTimers, type WorkerTimers } from './worker';
 
 /** Global jobs fire in UTC; tenant jobs in the tenant's own zone. */
 export const GLOBAL_TIMEZONE = 'UTC';
@@ -30,7 +31,12 @@ export interface RegisterSchedulesOptions<D> {
   /** JOBS_ENABLED: when false nothing is scheduled (workers may still run "run now" requests). */
   enabled: boolean;
   scheduler?: CronScheduler;
+  /** How often the tenant list is read again (a tenant made or changed on any replica); default a minute. */
+  refreshEveryMs?: number;
+  timers?: WorkerTimers;
 }
+
+const REFRESH_EVERY_MS = 60_000;
 
 export interface Schedules {
   /** Re-reads the tenant list: new tenants get tasks, removed ones lose them, changed schedules move. */
@@ -110,30 +116,51 @@ export async function registerSchedules<D>(options: RegisterSchedulesOptions<D>)
     return out;
   };
 
+  const apply = async (): Promise<void> => {
+    const next = await wanted();
+    const before = tasks.size;
+    let changed = 0;
+    for (const [name, task] of tasks) {
+      const want = next.get(name);
+      if (!want || fingerprint(want) !== task.fingerprint) {
+        await task.destroy();
+        tasks.delete(name);
+        changed += 1;
+      }
+    }
+    for (const [name, w] of next) {
+      if (tasks.has(name)) continue;
+      const task = scheduler.schedule(w.pattern, fire(w.job, w.tenantId, w.timezone), { timezone: w.timezone, name, noOverlap: true });
+      tasks.set(name, { fingerprint: fingerprint(w), destroy: () => task.destroy() });
+      changed += 1;
+    }
+    if (changed > 0 || before === 0) logger.info('Job schedules registered', { tasks: tasks.size, changed });
+  };
+  // One refresh at a time: a slow tenant read must not let two passes schedule the same task twice.
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
   const schedules: Schedules = {
-    async refresh() {
-      if (!enabled) return;
-      const next = await wanted();
-      for (const [name, task] of tasks) {
-        const want = next.get(name);
-        if (!want || fingerprint(want) !== task.fingerprint) {
-          await task.destroy();
-          tasks.delete(name);
-        }
-      }
-      for (const [name, w] of next) {
-        if (tasks.has(name)) continue;
-        const task = scheduler.schedule(w.pattern, fire(w.job, w.tenantId, w.timezone), { timezone: w.timezone, name, noOverlap: true });
-        tasks.set(name, { fingerprint: fingerprint(w), destroy: () => task.destroy() });
-      }
-      logger.info('Job schedules registered', { tasks: tasks.size });
+    refresh() {
+      if (!enabled || stopped) return running;
+      running = running.then(apply, apply);
+      return running;
     },
     names: () => [...tasks.keys()].sort(),
     async stop() {
+      stopped = true;
+      cancelTimer();
+      await running.catch(() => undefined);
       for (const task of tasks.values()) await task.destroy();
       tasks.clear();
     },
   };
   await schedules.refresh();
+  const cancelTimer = enabled
+    ? (options.timers ?? nodeTimers).setInterval(() => {
+        schedules.refresh().catch((err: unknown) => {
+          logger.error('Job schedules could not be refreshed', { errorClass: err instanceof Error ? err.constructor.name : 'unknown' });
+        });
+      }, options.refreshEveryMs ?? REFRESH_EVERY_MS)
+    : () => undefined;
   return schedules;
 }

@@ -6,7 +6,9 @@ import type { JobDefinition, ScheduleTenant } from '../../src/scheduler/job-defi
 import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { dailySlot, monthlySlot, weeklySlot } from '../../src/scheduler/slots';
 import { ConflictError, NotFoundError, ValidationError } from '../../src/errors';
+import { createManualTimers } from '../fakes/manual-timers';
 import { createMemoryLogger } from '../fakes/memory-logger';
+import { waitUntil } from '../fakes/wait-until';
 import { createTestDb } from '../fakes/test-db';
 
 const noop = async (): Promise<void> => undefined;
@@ -57,8 +59,9 @@ describe('cron registration', () => {
     ];
   });
   afterEach(() => db.close());
-  const register = (scheduler: CronScheduler, enabled = true) =>
+  const register = (scheduler: CronScheduler, enabled = true, timers = createManualTimers()) =>
     registerSchedules({
+      timers,
       registry: createJobRegistry([digest, purge]),
       db,
       clock,
@@ -90,6 +93,25 @@ describe('cron registration', () => {
       { job: 'deliver', tenant_id: 't1', slot: '2026-W49', state: 'queued' },
       { job: 'retention-purge', tenant_id: '-', slot: '2026-11-30', state: 'queued' },
     ]);
+  });
+
+  it('a tenant made, changed or suspended after start is scheduled, moved or dropped at the next refresh', async () => {
+    const cron = fakeCron();
+    const timers = createManualTimers();
+    const schedules = await register(cron.scheduler, true, timers);
+    tenants.push({ id: 't3', timezone: 'Europe/Helsinki', settings: {} });
+    tenants = tenants.filter((t) => t.id !== 't2');
+    (tenants[0] as ScheduleTenant).settings = { digestCron: '0 9 * * 1' };
+
+    expect(schedules.names()).toEqual(['deliver:t1', 'deliver:t2', 'retention-purge:-']);
+    expect(timers.fireIntervals()).toBe(1);
+    await waitUntil(() => cron.tasks.get('deliver:t2')?.destroyed === true, 'the timed refresh to drop the suspended tenant');
+
+    expect(schedules.names()).toEqual(['deliver:t1', 'deliver:t3', 'retention-purge:-']);
+    expect(cron.tasks.get('deliver:t1')).toMatchObject({ expr: '0 9 * * 1', destroyed: false });
+    expect(cron.tasks.get('deliver:t2')?.destroyed).toBe(true);
+    await schedules.stop();
+    expect(timers.pending('interval')).toBe(0);
   });
 
   it('a task that fires after its tenant stopped being active enqueues nothing', async () => {
