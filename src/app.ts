@@ -9,8 +9,10 @@ import type { Config } from './config';
 import type { Db } from './db/db';
 import type { Logger } from './logging/logger';
 import type { SecretStore } from './secrets/secret-store';
+import { accountLanguageRoutes } from './web/account-language.routes';
 import { adminDataRoutes } from './web/admin-data.routes';
 import { accountRoutes } from './web/account.routes';
+import { adminPeopleRoutes } from './web/admin-people.routes';
 import { adminSecurityRoutes } from './web/admin-security.routes';
 import { adminUsersRoutes } from './web/admin-users.routes';
 import { adminRoutes } from './web/admin.routes';
@@ -21,7 +23,8 @@ import { auditFor } from './web/context';
 import { errorHandler, notFound } from './web/error-handler';
 import { healthRoutes } from './web/health.routes';
 import { createHttpMetrics } from './web/metrics';
-import type { DsrPort, EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
+import type { DsrPort, EmailPreviewPort, JobsPort, PeopleSearchPort, RetentionPort } from './web/ports';
+import { pageLocale } from './web/page-locale';
 import { requestId as requestIdMiddleware } from './web/request-id';
 import { staffConsoleRoutes } from './web/staff-console.routes';
 import { staffDeliveriesRoutes } from './web/staff-deliveries.routes';
@@ -42,6 +45,8 @@ export interface AppDeps extends WebServices {
   retention: RetentionPort;
   dsr: DsrPort;
   emailPreview: EmailPreviewPort;
+  /** The admin's person picker asks the tenant's ERP by name; nothing is stored. */
+  peopleSearch: PeopleSearchPort;
   /** SendGrid's signed Event Webhook: authorised by its signature over the raw body, so mounted before the body parsers. */
   sendgridEvents?: RequestHandler;
   /** Unsubscribe and preferences pages: authorised by their signed link, so mounted before CSRF. */
@@ -117,10 +122,12 @@ export function createApp(deps: AppDeps): Express {
     res.locals.path = req.path;
     next();
   });
+  app.use(pageLocale({ tenants }));
 
   app.use(healthRoutes({ db, secrets: deps.secrets, metrics, metricsToken: deps.metricsToken, logger }));
   app.use(deps.employeePages);
   app.use(requireCsrf());
+  app.use(accountLanguageRoutes({ db, audit }));
   app.use(authRoutes({ users, sessions, invites, audit, names, clock, loginRateLimit: deps.loginRateLimit }));
   app.use(accountRoutes({ accounts, audit }));
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
@@ -129,6 +136,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
   app.use('/staff', staffUsersRoutes({ tenants, accounts, users, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
+  app.use('/admin', adminPeopleRoutes({ people: deps.peopleSearch, audit }));
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
   app.use('/admin', adminUsersRoutes({ accounts, users, audit }));
   app.use('/admin', adminDataRoutes({ tenants, reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));

@@ -53,7 +53,7 @@ import { createErpVerifier } from './tenants/erp-verifier';
 import { createEmployeeRouter } from './web/employee.routes';
 import { sendgridEventsRoutes } from './web/sendgrid-events.routes';
 import { createWebServices } from './web/web-services';
-import { emailPreviewPort, jobsPort, retentionPort } from './web-ports';
+import { emailPreviewPort, jobsPort, peopleSearchPort, retentionPort } from './web-ports';
 
 export interface Runtime {
   config: Config;
@@ -207,6 +207,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
     retention: retentionPort(retention),
     dsr,
     emailPreview: emailPreviewPort({ tenants, delivery, erpFor }),
+    peopleSearch: peopleSearchPort({ erpFor }),
     sendgridEvents: sendgridEventsRoutes({ publicKey: config.SENDGRID_WEBHOOK_PUBLIC_KEY, events: createProviderEvents({ db, clock, logger }), logger }),
     employeePages: createEmployeeRouter({ signer, preferences, logger, tokenTtlDays: config.UNSUBSCRIBE_TOKEN_DAYS, cacheTemplates: config.isProduction }),
     config,

@@ -6,7 +6,7 @@ import type { JobControl } from './scheduler/job-control';
 import type { JobRegistry } from './scheduler/job-definition';
 import { nextTenantRuns } from './scheduler/next-run';
 import type { TenantsService } from './tenants/tenants.service';
-import type { EmailPreviewPort, JobsPort, RetentionPort } from './web/ports';
+import type { EmailPreviewPort, JobsPort, PeopleSearchPort, RetentionPort } from './web/ports';
 
 /** Adapters from the real services to the narrow ports the web layer declares; the runtime wires them. */
 export function jobsPort<D>(
@@ -47,6 +47,18 @@ export function emailPreviewPort(deps: {
     async preview(tenantId, personId) {
       const tenant = await deps.tenants.get(tenantId);
       return deps.delivery.preview({ tenant: deliveryTenant(tenant), personId, erp: await deps.erpFor(tenantId) });
+    },
+  };
+}
+
+/** How many names the person picker shows at most. */
+export const PEOPLE_SEARCH_LIMIT = 20;
+
+export function peopleSearchPort(deps: { erpFor(tenantId: string): Promise<ErpClient> }): PeopleSearchPort {
+  return {
+    async search(tenantId, text) {
+      const erp = await deps.erpFor(tenantId);
+      return erp.findPeople ? erp.findPeople(text, PEOPLE_SEARCH_LIMIT) : null;
     },
   };
 }

@@ -95,6 +95,12 @@ export interface ErpRecipient {
 /** resource → reason → rows. */
 export type ErpRowCounts = Record<string, Record<string, number>>;
 
+/** A person as the picker shows them: the ERP technical ID and the name, never kept. */
+export interface ErpPersonName {
+  id: string;
+  name: string;
+}
+
 export interface ErpClientStats {
   requests: number;
   retries: number;
@@ -123,6 +129,12 @@ export interface ErpClient {
   flextime(userId: string, date: string): Promise<ErpFlextime>;
   /** Send-time lookup: first name + email of ONE person; callers must not store it. Null when unknown. */
   recipient(userId: string): Promise<ErpRecipient | null>;
+  /**
+   * The admin's person picker: people whose name contains `text` (case and accents ignored), at most
+   * `limit`. The names are for showing once and forgetting; callers never store or log them. An ERP
+   * adapter without a way to search leaves this out.
+   */
+  findPeople?(text: string, limit: number): Promise<ErpPersonName[]>;
   /** Token request + one small read, for the connector page's "test connection". */
   verify(): Promise<void>;
   stats(): ErpClientStats;

@@ -12,7 +12,7 @@ import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
 import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
 import type { ErpRequestInfo } from '../erp/adapter';
-import type { ErpClient, ErpHoliday, ErpRowCounts } from '../erp/erp-client';
+import type { ErpClient, ErpHoliday, ErpPersonName, ErpRowCounts } from '../erp/erp-client';
 import { erpExplanation } from './error-body';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
 import * as map from './mappers';
@@ -113,6 +113,9 @@ function header(res: HttpResponse, name: string): string | undefined {
   const value = res.headers[name.toLowerCase()];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** Case and accents ignored, so "maki" finds "Mäki" and "ASA" finds "Åsa". */
+const foldName = (name: string): string => name.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim();
 
 export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
   const base = parseBaseUrl(deps.baseUrl);
@@ -434,6 +437,19 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
       const res = await request({ path: wire.paths.user(userId), allowNotFound: true });
       if (res.status === 404) return null;
       return map.toRecipient(parseBody(wire.userContactSchema, res.body, 'user record'));
+    },
+    async findPeople(text, limit) {
+      const wanted = foldName(text);
+      const found: ErpPersonName[] = [];
+      if (wanted === '') return found;
+      const toName = (w: z.infer<typeof wire.userNameSchema>): ErpPersonName => ({ id: w.guid, name: [w.firstName, w.lastName].filter(Boolean).join(' ') });
+      for await (const page of pages('users', wire.paths.users, {}, wire.userNameSchema, toName, MAX_PAGES.users)) {
+        for (const person of page) {
+          if (person.name !== '' && foldName(person.name).includes(wanted)) found.push(person);
+          if (found.length >= limit) return found;
+        }
+      }
+      return found;
     },
     async verify() {
       tokens.invalidate();

@@ -98,6 +98,9 @@ export const userContactSchema = z.object({
   language: z.object({ code: z.string().nullish() }).nullish().catch(null),
 });
 
+/** Only for the admin's person picker: the name, shown once and never kept. */
+export const userNameSchema = z.object({ guid, firstName: z.string().nullish(), lastName: z.string().nullish() });
+
 export function workHourSchema(zone: string) {
   return z.object({
     guid,

@@ -7,6 +7,8 @@ export interface SessionUser {
   role: 'staff' | 'admin';
   tenantId: string | null;
   username: string;
+  /** The pages' language the account chose; null follows the browser. */
+  language: string | null;
 }
 
 export interface Session {
@@ -62,7 +64,7 @@ export function createSessionStore(deps: { db: Db; clock: Clock; timeouts: Sessi
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
         .select(['sessions.last_seen_at', 'sessions.expires_at', 'sessions.mfa_passed'])
-        .select(['users.id', 'users.role', 'users.tenant_id', 'users.username', 'users.disabled_at'])
+        .select(['users.id', 'users.role', 'users.tenant_id', 'users.username', 'users.disabled_at', 'users.language'])
         .where('sessions.id_hash', '=', idHash)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -82,7 +84,7 @@ export function createSessionStore(deps: { db: Db; clock: Clock; timeouts: Sessi
       return {
         idHash,
         mfaPassed: row.mfa_passed === 1,
-        user: { id: row.id, role: row.role === 'staff' ? 'staff' : 'admin', tenantId: row.tenant_id, username: row.username },
+        user: { id: row.id, role: row.role === 'staff' ? 'staff' : 'admin', tenantId: row.tenant_id, username: row.username, language: row.language },
       };
     },
 

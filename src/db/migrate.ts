@@ -8,6 +8,7 @@ import { dropAbsencesMigration } from './migrations/006-drop-absences';
 import { accountLifecycleMigration } from './migrations/007-account-lifecycle';
 import { staffConsoleMigration } from './migrations/008-staff-console';
 import { forgetEmployeeIpsMigration } from './migrations/009-forget-employee-ips';
+import { accountLanguageMigration } from './migrations/010-account-language';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -20,6 +21,7 @@ function migrations(db: Db): Record<string, Migration> {
     '007-account-lifecycle': accountLifecycleMigration(db.dialect),
     '008-staff-console': staffConsoleMigration(db.dialect),
     '009-forget-employee-ips': forgetEmployeeIpsMigration(),
+    '010-account-language': accountLanguageMigration,
   };
 }
 

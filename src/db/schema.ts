@@ -262,6 +262,8 @@ export interface UsersTable {
   locked_until: string | null;
   created_at: string;
   disabled_at: string | null;
+  /** 'fi' | 'sv' | 'en' chosen for the pages, null to follow the browser (migration 010). */
+  language: Generated<string | null>;
 }
 
 export interface InvitesTable {

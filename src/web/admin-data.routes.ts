@@ -57,7 +57,7 @@ export function adminDataRoutes(deps: Deps): Router {
     res.type('html').send(email.html);
   });
 
-  router.get('/dsr', (_req, res) => res.render('admin/dsr.njk', {}));
+  router.get('/dsr', (req, res) => res.render('admin/dsr.njk', { person: typeof req.query.person === 'string' ? req.query.person : '' }));
 
   router.post('/dsr', async (req, res) => {
     const tenantId = adminTenant(req);
@@ -92,7 +92,7 @@ export function adminDataRoutes(deps: Deps): Router {
     res.render('audit.njk', { events, showTenant: false, base: '/admin/audit' });
   });
 
-  const keysPage = async (req: Request, extra: Record<string, unknown> = {}) => ({ keys: await apiKeys.list(adminTenant(req)), ...extra });
+  const keysPage = async (req: Request, extra: Record<string, unknown> = {}) => ({ tenantId: adminTenant(req), keys: await apiKeys.list(adminTenant(req)), ...extra });
 
   router.get('/api-keys', async (req, res) => res.render('admin/api-keys.njk', await keysPage(req)));
 

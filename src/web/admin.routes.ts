@@ -2,7 +2,7 @@ import { Router } from 'express';
 import { requireAdmin } from '../auth/middleware';
 import { AppError } from '../errors';
 import type { ConnectorService } from '../tenants/connector.service';
-import { LANGUAGES, tenantSettingsSchema, WEEKDAYS } from '../tenants/tenants.schema';
+import { LANGUAGES, tenantSettingsSchema, WEEKDAYS, type TenantSettings } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { ALL_INSIGHT_KINDS } from '../insights/input';
 import { activeTenant, adminTenant, field, type Audit } from './context';
@@ -37,11 +37,16 @@ export function settingsFromForm(body: unknown) {
     scheduleTime: field(body, 'scheduleTime'),
     utilisationTarget: Number(field(body, 'utilisationTarget')) / 100,
     defaultLanguage: field(body, 'defaultLanguage'),
-    teamView: field(body, 'teamView') === 'on',
+    // One setting on the form: the team-view insight is on exactly when its box is ticked.
+    teamView: enabled.includes('team-view'),
     halfDayEves: field(body, 'halfDayEves') === 'on',
     erpWebUrl: field(body, 'erpWebUrl').trim() || null,
   };
 }
+
+/** Settings saved before team view was one switch may have it listed but off: the form shows it off. */
+const shownSettings = (settings: TenantSettings): TenantSettings =>
+  settings.teamView ? settings : { ...settings, enabledInsights: settings.enabledInsights.filter((k) => k !== 'team-view') };
 
 export function adminRoutes(deps: Deps): Router {
   const { tenants, connector, reads, jobs, audit } = deps;
@@ -95,7 +100,7 @@ export function adminRoutes(deps: Deps): Router {
 
   router.get('/settings', async (req, res) => {
     const tenant = await tenants.get(adminTenant(req));
-    res.render('admin/settings.njk', { ...settingsView, settings: tenant.settings, saved: req.query.saved === '1' });
+    res.render('admin/settings.njk', { ...settingsView, settings: shownSettings(tenant.settings), saved: req.query.saved === '1' });
   });
 
   router.post('/settings', async (req, res) => {

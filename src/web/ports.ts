@@ -55,3 +55,14 @@ export interface EmailPreviewPort {
   /** Renders what the person would receive next, without sending or recording anything. */
   preview(tenantId: string, personId: string): Promise<EmailPreview>;
 }
+
+/** A person the admin may pick: the ERP's technical ID and the name, fetched live and never kept. */
+export interface PersonMatch {
+  id: string;
+  name: string;
+}
+
+export interface PeopleSearchPort {
+  /** People of the tenant's ERP whose name contains `text`; null when that ERP cannot be searched. */
+  search(tenantId: string, text: string): Promise<PersonMatch[] | null>;
+}

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
+import { formatTime, translator, WEB_LANGUAGES } from './i18n';
 
 export const VIEWS_DIR = path.join(__dirname, 'views');
 export const PUBLIC_DIR = path.join(__dirname, 'public');
@@ -21,6 +22,11 @@ export function configureViews(app: Express, options: { cache: boolean }): nunju
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2));
   env.addFilter('jsonInline', (value: unknown) => JSON.stringify(value));
   env.addFilter('duration', formatDuration);
+  // Pages rendered before the page language is known (an unreadable request) still have text; every
+  // other page gets its own t/when from pageLocale, which take precedence over these globals.
+  env.addGlobal('t', translator('en'));
+  env.addGlobal('when', (iso: unknown) => formatTime(iso, 'UTC', 'en'));
+  env.addGlobal('languages', WEB_LANGUAGES);
   app.set('view engine', 'njk');
   return env;
 }

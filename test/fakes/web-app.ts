@@ -21,7 +21,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import { createDsrService } from '../../src/dsr/dsr.service';
 import { createRetentionService } from '../../src/retention/retention.service';
 import { createSsrfGuard, type SsrfGuard } from '../../src/net/ssrf-guard';
-import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
+import type { EmailPreviewPort, JobsPort, PeopleSearchPort } from '../../src/web/ports';
 import type { VerifyConnection } from '../../src/tenants/erp-verifier';
 import { erpAdapters } from '../../integrations/erp-adapters';
 import { createErpRegistry } from '../../integrations/erp/registry';
@@ -77,7 +77,7 @@ export async function startTestServer(
     ssrf?: SsrfGuard;
     verifyConnection?: VerifyConnection;
     jobs?: ReturnType<typeof createFakePorts>['jobs'];
-    pipeline?: (env: TestServerEnv) => { jobs: JobsPort; emailPreview: EmailPreviewPort };
+    pipeline?: (env: TestServerEnv) => { jobs: JobsPort; emailPreview: EmailPreviewPort; peopleSearch?: PeopleSearchPort };
     /** Verification key of the SendGrid event webhook; without it the webhook answers 503, as in serve. */
     sendgridPublicKey?: string;
     /** In place of testPasswords, e.g. a wrapper that counts the hashes a request makes. */
@@ -126,6 +126,7 @@ export async function startTestServer(
     retention: ports.retention,
     dsr: createDsrService({ db, envelope, retention, audit, clock }),
     emailPreview: pipeline?.emailPreview ?? ports.emailPreview,
+    peopleSearch: pipeline?.peopleSearch ?? ports.peopleSearch,
     config: { isProduction: options.isProduction ?? false, PUBLIC_BASE_URL: 'http://127.0.0.1', TRUST_PROXY: options.trustProxy ?? 0 },
     csrfSecret: Buffer.alloc(32, 7),
     metricsToken: 'metrics-token-for-tests',

@@ -15,7 +15,8 @@ import { createWorker } from '../../src/scheduler/worker';
 import { nextTenantRuns } from '../../src/scheduler/next-run';
 import { secretName } from '../../src/secrets/secret-store';
 import { createSyncService } from '../../src/sync/sync.service';
-import type { EmailPreviewPort, JobsPort } from '../../src/web/ports';
+import type { EmailPreviewPort, JobsPort, PeopleSearchPort } from '../../src/web/ports';
+import { peopleSearchPort } from '../../src/web-ports';
 import { Writable } from 'node:stream';
 import { createLogger } from '../../src/logging/create-logger';
 import type { TestServerEnv } from './web-app';
@@ -25,7 +26,7 @@ import type { TestServerEnv } from './web-app';
  * once (so a test sees the finished run), and the preview renders the person's real insights with
  * the first name fetched from the ERP.
  */
-export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort } {
+export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): { jobs: JobsPort; emailPreview: EmailPreviewPort; peopleSearch: PeopleSearchPort } {
   const { db, clock, secrets, envelope, signer, tenants } = env;
   // The real logger (its output discarded): a run's own lines reach the run page through it.
   const logger = createLogger({ level: 'info', format: 'json', clock, stream: new Writable({ write: (_chunk, _encoding, done) => done() }) });
@@ -77,6 +78,7 @@ export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): 
       },
       nextRuns: (tenant, after) => nextTenantRuns(registry, { ...tenant, settings: { ...tenant.settings } }, after),
     },
+    peopleSearch: peopleSearchPort({ erpFor }),
     emailPreview: {
       async preview(tenantId, personId) {
         const tenant = await tenants.get(tenantId);
