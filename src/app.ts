@@ -133,7 +133,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/staff', staffRoutes({ tenants, invites, audit, reads, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/staff', staffConsoleRoutes({ tenants, reads: deps.consoleReads, jobs: deps.jobs, retention: deps.retention, auditFor: audit, clock }));
   app.use('/staff', staffOpsRoutes({ tenants, jobs: deps.jobs, retention: deps.retention, audit: deps.audit, auditFor: audit }));
-  app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit }));
+  app.use('/staff', staffDeliveriesRoutes({ review: deps.deliveryReview, auditFor: audit, tenants }));
   app.use('/staff', staffUsersRoutes({ tenants, accounts, users, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
   app.use('/admin', adminRoutes({ tenants, connector, reads, jobs: deps.jobs, audit }));
   app.use('/admin', adminPeopleRoutes({ people: deps.peopleSearch, audit }));

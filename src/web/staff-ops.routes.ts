@@ -10,11 +10,16 @@ export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'dead'] a
 export const JOBS = ['sync', 'insights', 'deliver'] as const;
 
 interface Deps {
-  tenants: Pick<TenantsService, 'get'>;
+  tenants: Pick<TenantsService, 'get' | 'list'>;
   jobs: JobsPort;
   retention: RetentionPort;
   audit: AuditLog;
   auditFor: Audit;
+}
+
+/** Tenant ID → display name, so staff tables name tenants instead of showing their IDs. */
+export async function tenantNames(tenants: Pick<TenantsService, 'list'>): Promise<Record<string, string>> {
+  return Object.fromEntries((await tenants.list()).map((t) => [t.id, t.displayName]));
 }
 
 export function staffOpsRoutes(deps: Deps): Router {
@@ -33,7 +38,7 @@ export function staffOpsRoutes(deps: Deps): Router {
 
   router.get('/purges', async (_req, res) => {
     const purges = await retention.upcoming({ withinDays: 60 });
-    res.render('staff/purges.njk', { purges });
+    res.render('staff/purges.njk', { purges, tenantNames: await tenantNames(deps.tenants) });
   });
 
   router.get('/audit', async (req, res) => {

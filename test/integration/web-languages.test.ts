@@ -69,6 +69,12 @@ test('staff pages follow the language too', async () => {
   expect(fi).toContain('Asiakkaat');
   const sv = await html(staff, '/staff/runs', SV);
   expect(sv).toContain('Körningar');
+  expect(await html(staff, '/staff/runs/run-lang', FI)).toContain('Odotti työprosessia');
+  // Tenants by name, not by ID.
+  server.ports.purges.push({ tenantId, scope: 'tenant', subjectId: null, dueDate: '2026-04-30' });
+  const purges = await html(staff, '/staff/purges', SV);
+  expect(purges).toContain('Kommande raderingar efter lagringstid (60 dagar)');
+  expect(purges).toContain('<td>Kieli Oy</td>');
 });
 
 test('settings show labels in the reader’s language, and team view is one switch', async () => {
