@@ -75,13 +75,13 @@ export function adminDataRoutes(deps: Deps): Router {
       return res.type('json').send(JSON.stringify(data, null, 2));
     }
     if (action === 'erase') {
-      if (field(req.body, 'confirm') !== personId) return res.status(400).render('admin/dsr.njk', { issues: ['Type the person ID again to confirm erasure.'] });
+      if (field(req.body, 'confirm') !== personId) return res.status(400).render('admin/dsr.njk', { issues: [res.locals.t('dsr.confirmAgain')] });
       const { counts } = await dsr.erasePerson(tenantId, personId, requestedBy(req));
-      return res.render('admin/dsr.njk', { done: `Erased the data of person ${personId}.`, counts });
+      return res.render('admin/dsr.njk', { done: res.locals.t('dsr.erased', { person: personId }), counts });
     }
     if (action === 'restrict' || action === 'unrestrict') {
       await dsr.restrict(tenantId, personId, action === 'restrict', requestedBy(req));
-      return res.render('admin/dsr.njk', { done: action === 'restrict' ? `Processing of person ${personId} is restricted.` : `Restriction of person ${personId} lifted.` });
+      return res.render('admin/dsr.njk', { done: res.locals.t(action === 'restrict' ? 'dsr.restricted' : 'dsr.lifted', { person: personId }) });
     }
     throw new ValidationError('Unknown request type');
   });

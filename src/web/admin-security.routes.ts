@@ -43,7 +43,7 @@ export function adminSecurityRoutes(deps: Deps): Router {
   // current password comes first, so a session alone (a stolen cookie) cannot bind its own authenticator.
   router.post('/security/totp/start', async (req, res) => {
     const result = await users.startTotpEnrolment(currentAdmin(req).id, field(req.body, 'password'), sourceOf(req));
-    if (!result.ok) return refused(req, res, result, { enabled: false, issues: ['The password is not right.'] });
+    if (!result.ok) return refused(req, res, result, { enabled: false, issues: [res.locals.t('security.wrongPassword')] });
     res.render(VIEW, { enabled: false, enrolling: true, enrolment: result.enrolment });
   });
 
@@ -51,20 +51,20 @@ export function adminSecurityRoutes(deps: Deps): Router {
     const admin = currentAdmin(req);
     const result = await users.confirmTotp(admin.id, field(req.body, 'code'), sourceOf(req));
     if (!result.ok) {
-      return refused(req, res, result, { enabled: false, enrolling: true, issues: ['That code does not match. Enter the current code from your authenticator app, or start again.'] });
+      return refused(req, res, result, { enabled: false, enrolling: true, issues: [res.locals.t('security.wrongCode')] });
     }
     await endOtherSessions(req, admin.id);
     await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.enabled, object: { type: 'user', id: admin.id } });
-    res.render(VIEW, { enabled: true, done: 'Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.' });
+    res.render(VIEW, { enabled: true, done: res.locals.t('security.doneOn') });
   });
 
   router.post('/security/totp/disable', async (req, res) => {
     const admin = currentAdmin(req);
     const result = await users.disableTotp(admin.id, field(req.body, 'password'), field(req.body, 'code'), sourceOf(req));
-    if (!result.ok) return refused(req, res, result, { enabled: true, issues: ['The password or the code is not right.'] });
+    if (!result.ok) return refused(req, res, result, { enabled: true, issues: [res.locals.t('security.wrongPasswordOrCode')] });
     await endOtherSessions(req, admin.id);
     await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.disabled, object: { type: 'user', id: admin.id } });
-    res.render(VIEW, { enabled: false, done: 'Two-step sign-in is off.' });
+    res.render(VIEW, { enabled: false, done: res.locals.t('security.doneOff') });
   });
 
   return router;

@@ -128,3 +128,10 @@ test('the person picker asks the ERP by name, lists the matches to choose from a
     expect(rows).not.toMatch(/Mäkinen|Åkerlund|maki|akerl/);
   }
 });
+
+test('what a form says back is in the reader’s language too', async () => {
+  await server.db.kysely.insertInto('people').values({ tenant_id: tenantId, erp_person_id: 'p-kieli', employment_start: '2024-01-01', employment_end: null, language: 'fi', country: 'FI', manager_id: null, is_active: 1, restricted: 0, updated_at: '2026-03-02T08:00:00.000Z' }).execute();
+  const res = await admin.raw('POST', '/admin/dsr', { form: { _csrf: await admin.csrf(), action: 'restrict', personId: 'p-kieli' }, headers: FI });
+  expect(res.status).toBe(200);
+  expect(await res.text()).toContain('Henkilön p-kieli tietojen käsittely on rajoitettu.');
+});

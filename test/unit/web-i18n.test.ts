@@ -1,3 +1,7 @@
+import { allJobs } from '../../jobs';
+import { ALL_INSIGHT_KINDS } from '../../src/insights/input';
+import { JOB_STATES } from '../../src/scheduler/job-definition';
+import { LANGUAGES, WEEKDAYS } from '../../src/tenants/tenants.schema';
 import { en } from '../../src/web/i18n/en';
 import { fi } from '../../src/web/i18n/fi';
 import { sv } from '../../src/web/i18n/sv';
@@ -32,4 +36,16 @@ test('times read in the zone and language of the reader, across the summer-time 
   expect(formatTime('2027-03-28T01:30:00.000Z', 'Europe/Helsinki', 'fi')).toBe('28.3.2027 klo 4.30');
   expect(formatTime('2027-03-28T01:30:00.000Z', 'Europe/Stockholm', 'sv')).toBe('28 mars 2027 03.30');
   expect(formatTime(null, 'UTC', 'en')).toBe('—');
+});
+
+test('every stored value a page shows has a label: insights, weekdays, languages, run states, jobs, delivery states', () => {
+  const values: string[] = [
+    ...ALL_INSIGHT_KINDS.map((k) => `insight.${k}`),
+    ...WEEKDAYS.map((d) => `weekday.${d}`),
+    ...LANGUAGES.map((l) => `language.${l}`),
+    ...JOB_STATES.map((s) => `state.${s}`),
+    ...allJobs.map((j) => `job.${j.name}`),
+    ...['pending', 'sending', 'sent', 'failed-retryable', 'failed', 'unknown', 'delivered', 'bounced', 'dropped'].map((s) => `delivery.${s}`),
+  ];
+  expect(values.filter((key) => !(key in en))).toEqual([]);
 });

@@ -87,7 +87,7 @@ export const en = {
   'delivery.unknown': 'outcome unknown',
   'delivery.bounced': 'bounced',
   'delivery.dropped': 'dropped',
-  'delivery.skipped': 'skipped',
+  'delivery.pending': 'waiting to be sent',
   'connector.verified': 'Connection verified ({users} users readable) and saved.',
   'connector.erp': 'ERP',
   'connector.baseUrl': 'Base URL',
@@ -114,7 +114,7 @@ export const en = {
   'insight.missing-hours': 'Missing hours',
   'insight.flex-balance': 'Flex balance',
   'insight.utilisation': 'Utilisation',
-  'insight.anomalies': '"Please check" entries',
+  'insight.anomaly': '"Please check" entries',
   'insight.project-burn': 'Project budget burn (for project managers)',
   'insight.team-view': 'Team view for managers (5 or more direct reports, never absence details)',
   'weekday.monday': 'Monday',
@@ -281,6 +281,15 @@ export const en = {
   'staff.cancel': 'Cancel',
   'staff.global': 'Global job',
   'staff.slot': 'slot',
+  'dsr.confirmAgain': 'Type the person ID again to confirm erasure.',
+  'dsr.erased': 'Erased the data of person {person}.',
+  'dsr.restricted': 'Processing of person {person} is restricted.',
+  'dsr.lifted': 'Restriction of person {person} lifted.',
+  'security.wrongPassword': 'The password is not right.',
+  'security.wrongCode': 'That code does not match. Enter the current code from your authenticator app, or start again.',
+  'security.wrongPasswordOrCode': 'The password or the code is not right.',
+  'security.doneOn': 'Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.',
+  'security.doneOff': 'Two-step sign-in is off.',
 };
 
 export type WebMessageKey = keyof typeof en;
