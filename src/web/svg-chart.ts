@@ -46,7 +46,10 @@ export function barChartSvg(chart: BarChart): string {
     parts.push(`<g><title>${escapeXml(`${label}: ${figures}`)}</title>${rects.join('')}</g>`);
     // Every label would overlap on a phone; the first, the last and every seventh are enough.
     if (i === 0 || i === n - 1 || (n - 1 - i) % 7 === 0) {
-      parts.push(`<text x="${Math.round(i * slot + slot / 2)}" y="${HEIGHT - 5}" text-anchor="middle">${escapeXml(label.slice(5))}</text>`);
+      // The outermost labels are anchored at their edge so they are not cut off.
+      const anchor = i === 0 ? 'start' : i === n - 1 ? 'end' : 'middle';
+      const at = i === 0 ? x : i === n - 1 ? x + barWidth : Math.round(i * slot + slot / 2);
+      parts.push(`<text x="${at}" y="${HEIGHT - 5}" text-anchor="${anchor}">${escapeXml(label.slice(5))}</text>`);
     }
   });
   const sums = chart.series.map((s) => `${s.label} ${s.values.reduce((a, b) => a + b, 0)}`).join(', ');

@@ -153,6 +153,16 @@ test('staff creates a tenant and invites an admin; the admin connects the ERP, s
 
   await staff.click('nav >> text=Job runs');
   await shot(staff, '10-staff-runs');
+  // The sync the admin started: its page shows what the worker and the ERP client logged during it.
+  await staff.click(`a[href^="/staff/runs/"]:text-is("sync")`);
+  await staff.waitForURL(/\/staff\/runs\/[0-9a-f-]{36}$/);
+  expect(await staff.textContent('table.log')).toContain('Job run succeeded');
+  expect(await staff.textContent('table.log')).not.toContain(person.personal.email);
+  await shot(staff, '10-staff-run');
+  await staff.click('nav >> text=Overview');
+  expect(await staff.textContent('table.health')).toContain('Browser Oy');
+  expect(await staff.locator('svg.chart').count()).toBe(2);
+  await shot(staff, '10-staff-overview');
   await staff.click('nav >> text=Audit log');
   await shot(staff, '11-staff-audit');
 
