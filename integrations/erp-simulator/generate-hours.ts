@@ -1,8 +1,9 @@
 /** Daily work-hour entries per person, with the ground truth of forgotten and outlier days. */
 import { helsinkiEpochSeconds, isoDate } from './calendar';
 import type { Period } from './generate-people';
+import { contractOn } from './money';
 import { type Rng, chance, intBetween, mixSeed, mulberry32, pick } from './prng';
-import type { GroundTruth, SimAbsence, SimContract, SimProject, SimUser } from './types';
+import type { GroundTruth, SimAbsence, SimProject, SimUser } from './types';
 import { WorkHourStore } from './work-hour-store';
 
 const MISSING_RATE = 0.025;
@@ -13,10 +14,6 @@ export interface HoursResult {
   missingDays: GroundTruth['missingDays'];
   outlierDays: GroundTruth['outlierDays'];
   hoursByProject: Float64Array;
-}
-
-function contractOn(contracts: SimContract[], day: number): SimContract | undefined {
-  return contracts.find((c) => c.startDay <= day && (c.endDay === null || c.endDay >= day));
 }
 
 /** Daily total in quarter hours: mostly the contract day, sometimes flexing by half an hour or an hour. */

@@ -10,3 +10,4 @@ export type { FaultOptions } from './faults';
 export type { Mutations, NewWorkHour } from './mutations';
 export type { GroundTruth, SimCompany, SimCounts, UserDay } from './types';
 export { runSimulatorCli } from './cli';
+export { projectMoney, type ProjectMoney } from './money';

@@ -1,5 +1,6 @@
 /** Users and work contracts in the published shapes, with every personal field Severa serves. */
 import type { ApiCountry, ApiCulture, ApiLanguage, ApiTimezone, ApiUser, ApiWorkContract, WeekdayName } from './api-models';
+import { CURRENCY, hourCostOf } from './money';
 import type { ViewContext } from './view-context';
 import type { Language, SimContract, SimUser } from './types';
 import { variant, wireDate, wireDateTime } from './wire-format';
@@ -59,7 +60,7 @@ export function contractView(ctx: ViewContext, user: SimUser, contract: SimContr
     isFlextimeActive: contract.isFlextimeActive,
     flextimeLimitPerDay: rare ? null : 2,
     isOvertimeAllowed: true,
-    hourCost: rare ? null : { amount: partTime ? 38 : 45, currencyCode: 'EUR' },
+    hourCost: rare ? null : { amount: hourCostOf(seed, contract), currencyCode: CURRENCY },
     user: { guid: user.guid, name: fullName(user) },
     lastUpdatedDateTime: rare ? null : wireDateTime(seed, SALT.contractTime, i, contract.updatedAt),
   };

@@ -1,6 +1,7 @@
 /** Work hours and deleted work hours in the published shapes, names and free text included. */
 import type { ApiDeletedWorkHour, ApiUserRef, ApiWorkHour, ApiWorkType } from './api-models';
 import { phaseOfRow } from './generate-phases';
+import { contractOn, CURRENCY, hourCostOf, unitPriceOf } from './money';
 import { describedWork } from './personal-data';
 import { guidFor } from './prng';
 import type { SimUser } from './types';
@@ -37,6 +38,7 @@ export function workHourView(ctx: ViewContext, index: number): ApiWorkHour {
   const owner = company.users[project.ownerIndex];
   const customer = project.customerIndex === null ? undefined : company.customers[project.customerIndex];
   const phase = phaseOfRow(ctx.phasesByProject, project.index, index);
+  const contract = contractOn(user.contracts, row.day);
   const nullable = (n: number, every: number) => ctx.nulls && variant(seed, SALT.nulls, index * 5 + n, every) === 0;
   const quantity = row.centiHours / 100;
   return {
@@ -52,8 +54,9 @@ export function workHourView(ctx: ViewContext, index: number): ApiWorkHour {
     ...(customer ? { customer: { guid: customer.guid, name: customer.name, number: customer.number } } : {}),
     workType: workType(seed, project.isInternal, index),
     description: variant(seed, SALT.description, index, 11) === 0 ? null : describedWork(index, owner ? fullName(owner) : ''),
-    unitPrice: { amount: row.isBillable ? 95 : 0, currencyCode: 'EUR' },
-    unitCost: { amount: 45, currencyCode: 'EUR' },
+    // The project's price on every row, billable or not, as a price list would; only billable hours bill.
+    unitPrice: { amount: unitPriceOf(seed, project), currencyCode: CURRENCY },
+    ...(contract ? { unitCost: { amount: hourCostOf(seed, contract), currencyCode: CURRENCY } } : {}),
     lastUpdatedDateTime: nullable(3, 23) ? null : wireDateTime(seed, SALT.time, index, row.updatedAt),
   };
 }

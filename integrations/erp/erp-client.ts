@@ -30,6 +30,17 @@ export interface ErpWorkContract {
   dailyMinutes: number;
   /** ISO weekdays, 1 = Monday … 7 = Sunday, ascending. */
   workdays: number[];
+  /**
+   * The contract's cost of one hour, when the ERP sent one this run. Held in memory by the sync to cost
+   * hours that carry no unit cost; never stored.
+   */
+  hourCost?: ErpMoney | null;
+}
+
+/** An amount in a currency (ISO 4217 code, upper case). */
+export interface ErpMoney {
+  amount: number;
+  currency: string;
 }
 
 export interface ErpWorkHour {
@@ -40,6 +51,12 @@ export interface ErpWorkHour {
   date: string;
   minutes: number;
   billable: boolean;
+  /**
+   * Price and cost of one hour of this entry, when the ERP has them. The sync adds them up per project
+   * and week at once; a money figure of one entry (one person's) is never stored.
+   */
+  unitPrice?: ErpMoney | null;
+  unitCost?: ErpMoney | null;
   updatedAt: string | null;
 }
 

@@ -39,6 +39,7 @@ export function toWorkContract(w: WireWorkContract, assume: Assume): ErpWorkCont
     end: w.endDate ?? null,
     dailyMinutes: hoursToMinutes(w.dailyHours),
     workdays: [...new Set(days)].sort((a, b) => a - b),
+    hourCost: w.hourCost,
   };
 }
 
@@ -64,6 +65,8 @@ export function toWorkHour(w: WireWorkHour): ErpWorkHour {
     date: w.eventDate,
     minutes: hoursToMinutes(w.quantity),
     billable: w.isBillable ?? w.billableStatus === 'Billable',
+    unitPrice: w.unitPrice,
+    unitCost: w.unitCost,
     updatedAt: w.lastUpdatedDateTime ?? null,
   };
 }

@@ -51,6 +51,13 @@ const optionalRef = z
 
 const hours = z.number().min(0).max(24);
 
+/** Severa's MoneyModel; a broken or absent one counts as none, never a reason to skip the row. */
+const money = z
+  .object({ amount: z.number().finite(), currencyCode: z.string().trim().regex(/^[A-Za-z]{3}$/) })
+  .nullish()
+  .catch(null)
+  .transform((m) => (m ? { amount: m.amount, currency: m.currencyCode.toUpperCase() } : null));
+
 export const tokenResponseSchema = z.object({
   access_token: z.string().min(1),
   access_token_expires_in: z.coerce.number().positive(),
@@ -73,6 +80,7 @@ export function workContractSchema(zone: string) {
     dailyHours: hours,
     /** Null or absent: the mapper assumes Monday–Friday and counts that it did. */
     workWeek: z.array(weekday).nullish(),
+    hourCost: money,
     lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
   });
 }
@@ -110,6 +118,8 @@ export function workHourSchema(zone: string) {
     billableStatus: z.string().nullish(),
     user: z.object({ guid }),
     project: optionalRef,
+    unitPrice: money,
+    unitCost: money,
     lastUpdatedDateTime: dateTime(zone).nullish().catch(null),
   });
 }

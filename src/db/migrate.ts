@@ -9,6 +9,7 @@ import { accountLifecycleMigration } from './migrations/007-account-lifecycle';
 import { staffConsoleMigration } from './migrations/008-staff-console';
 import { forgetEmployeeIpsMigration } from './migrations/009-forget-employee-ips';
 import { accountLanguageMigration } from './migrations/010-account-language';
+import { projectMoneyMigration } from './migrations/011-project-money';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -22,6 +23,7 @@ function migrations(db: Db): Record<string, Migration> {
     '008-staff-console': staffConsoleMigration(db.dialect),
     '009-forget-employee-ips': forgetEmployeeIpsMigration(),
     '010-account-language': accountLanguageMigration,
+    '011-project-money': projectMoneyMigration(db.dialect),
   };
 }
 

@@ -118,6 +118,25 @@ export interface FlexBalancesTable {
   updated_at: string;
 }
 
+/**
+ * Money of one project in one ISO week, in the currency of its first priced or costed hour. Hours in
+ * another currency, without a price (billable) or without a cost count as unpriced / uncosted.
+ */
+export interface ProjectMoneyWeeksTable {
+  tenant_id: string;
+  erp_project_id: string;
+  /** ISO week, e.g. '2026-W47'. */
+  week: string;
+  currency: string | null;
+  billable_minutes: number;
+  value_cents: number;
+  unpriced_minutes: number;
+  costed_minutes: number;
+  cost_cents: number;
+  uncosted_minutes: number;
+  updated_at: string;
+}
+
 export interface SyncStateTable {
   tenant_id: string;
   resource: string;
@@ -329,6 +348,7 @@ export interface Database {
   sync_state: SyncStateTable;
   tenant_calendars: TenantCalendarsTable;
   flex_balances: FlexBalancesTable;
+  project_money_weeks: ProjectMoneyWeeksTable;
   insights: InsightsTable;
   deliveries: DeliveriesTable;
   email_preferences: EmailPreferencesTable;

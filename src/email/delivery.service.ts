@@ -6,6 +6,7 @@ import { NotFoundError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { createDeliveryRepo, type DeliveryState, type RecipientFacts } from './delivery.repo';
 import { EmailSendError, type EmailSendErrorKind } from './errors';
+import { forPreview } from './preview-redaction';
 import type { EmailLanguage } from './i18n';
 import { saysSomething } from './relevance';
 import type { InsightEmailInput, InsightEmailRenderer, RenderedEmail } from './render';
@@ -235,7 +236,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
       const contact = await erp.recipient(personId);
       // Preview links are deliberately inert: an admin clicking them must not unsubscribe the employee.
       return render({
-        insights,
+        insights: forPreview(insights),
         firstName: contact?.firstName ?? null,
         language: chooseLanguage(person.preferredLanguage, contact?.language ?? null, person.language, tenant.defaultLanguage),
         tenantName: tenant.displayName,

@@ -19,6 +19,10 @@ export interface Formatter {
   signedHours(minutes: number): string;
   percent(fraction: number): string;
   integer(value: number): string;
+  /** Whole units of a currency (ISO 4217 code) from cents. */
+  money(cents: number, currency: string): string;
+  /** A change in percentage points, with its sign. */
+  points(fraction: number): string;
   /** yyyymmdd → short date with weekday. */
   day(yyyymmdd: number): string;
   /** yyyymmdd → full date. */
@@ -48,6 +52,9 @@ export function createFormatter(messages: Messages, timezone: string): Formatter
     signedHours: (minutes) => `${signedFormat.format(minutes / 60)}${NBSP}h`,
     percent: (fraction) => percentFormat.format(fraction),
     integer: (value) => integerFormat.format(value),
+    money: (cents, currency) =>
+      new Intl.NumberFormat(locale, { style: 'currency', currency, maximumFractionDigits: 0, minimumFractionDigits: 0 }).format(cents / 100),
+    points: (fraction) => signedFormat.format(Math.round(fraction * 1000) / 10),
     day: (yyyymmdd) => toDateTime(yyyymmdd).toFormat(messages.dayFormat),
     date: (yyyymmdd) => toDateTime(yyyymmdd).toFormat(messages.dateFormat),
     period: (period) => describePeriod(period, messages, timezone),

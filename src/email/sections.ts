@@ -4,6 +4,7 @@ import {
   type FlexBalanceValues,
   type MissingHoursValues,
   type ProjectBurnValues,
+  type ProjectMarginValues,
   type Severity,
   type TeamViewValues,
   type UtilisationValues,
@@ -167,7 +168,19 @@ export interface ProjectBurn {
   severity: Severity;
 }
 
-export function projectSection({ m, f }: SectionContext, projects: ProjectBurn[]): Section {
+/** The project's money, as totals only: the recipient is the project's manager. */
+function marginLines({ m, f }: SectionContext, v: ProjectMarginValues | undefined, projectEndDate: number): string[] {
+  if (!v) return [];
+  const money = (cents: number): string => f.money(cents, v.currency);
+  const lines = [m.projects.margin(money(v.marginCents), f.percent(v.marginShare), money(v.billableValueCents), money(v.costCents))];
+  lines.push(m.projects.marginRecent(f.percent(v.recentMarginShare), f.points(v.trendPoints)));
+  if (v.forecastWeeks > 0) lines.push(m.projects.marginForecast(money(v.forecastMarginCents), f.percent(v.forecastMarginShare), f.date(projectEndDate)));
+  if (v.costCoverage < 1) lines.push(m.projects.costCoverage(f.percent(v.costCoverage)));
+  return lines;
+}
+
+export function projectSection(ctx: SectionContext, projects: ProjectBurn[]): Section {
+  const { m, f } = ctx;
   const items = projects.map(({ name, values: v }) => {
     const share = v.budgetMinutes > 0 ? f.percent(v.usedMinutes / v.budgetMinutes) : '–';
     const burn = f.hours(v.burnMinutesPerWeek);
@@ -177,7 +190,7 @@ export function projectSection({ m, f }: SectionContext, projects: ProjectBurn[]
         : v.projectEndDate !== 0 && v.runOutDate < v.projectEndDate
           ? m.projects.runsOutBeforeEnd(burn, f.date(v.runOutDate), f.date(v.projectEndDate))
           : m.projects.runsOut(burn, f.date(v.runOutDate));
-    return { text: m.projects.item(name, f.hours(v.usedMinutes), f.hours(v.budgetMinutes), share), details: [pace] };
+    return { text: m.projects.item(name, f.hours(v.usedMinutes), f.hours(v.budgetMinutes), share), details: [pace, ...marginLines(ctx, v.margin, v.projectEndDate)] };
   });
   const tone = worstSeverity(projects.map((p) => (p.values.overrunRisk === 1 ? 'warning' : p.severity)));
   return section('project-burn', tone, m.projects.title, '', { items });

@@ -36,6 +36,22 @@ export interface ProjectHistory {
   end: string | null;
   /** ISO week, e.g. '2026-W47'. */
   weeklyMinutes: { week: string; minutes: number }[];
+  /** Project money per ISO week (project totals summed at sync time); absent or empty without prices. */
+  weeklyMoney?: ProjectMoneyWeek[];
+}
+
+/** One project's money in one ISO week, in cents of `currency`. */
+export interface ProjectMoneyWeek {
+  week: string;
+  currency: string | null;
+  valueCents: number;
+  costCents: number;
+  /** Billable minutes with a price, and without one. */
+  billableMinutes: number;
+  unpricedMinutes: number;
+  /** Minutes with a cost, and without one. */
+  costedMinutes: number;
+  uncostedMinutes: number;
 }
 
 export interface TenantInsightSettings {

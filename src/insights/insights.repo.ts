@@ -2,7 +2,7 @@ import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import { absenceCipherContext, maskToWorkdays } from '../db/fact-columns';
 import { newId } from '../util/ids';
-import type { Contract, DayFact, PersonHistory, ProjectHistory } from './input';
+import type { Contract, DayFact, PersonHistory, ProjectHistory, ProjectMoneyWeek } from './input';
 import type { Insight } from './types';
 
 /** Loads what the engine needs for one tenant: technical IDs, contracts and daily numbers. */
@@ -73,8 +73,25 @@ export async function loadProjects(db: Db, tenantId: string, from: string, isoWe
     weeks.set(week, (weeks.get(week) ?? 0) + Number(d.minutes));
     weekly.set(id, weeks);
   }
+  const money = new Map<string, ProjectMoneyWeek[]>();
+  const moneyRows = await k.selectFrom('project_money_weeks').selectAll().where('tenant_id', '=', tenantId).orderBy('week').execute();
+  for (const m of moneyRows) {
+    const list = money.get(m.erp_project_id) ?? [];
+    list.push({
+      week: m.week,
+      currency: m.currency,
+      valueCents: Number(m.value_cents),
+      costCents: Number(m.cost_cents),
+      billableMinutes: Number(m.billable_minutes),
+      unpricedMinutes: Number(m.unpriced_minutes),
+      costedMinutes: Number(m.costed_minutes),
+      uncostedMinutes: Number(m.uncosted_minutes),
+    });
+    money.set(m.erp_project_id, list);
+  }
   return projects.map((p) => ({
     projectId: p.erp_project_id,
+    weeklyMoney: money.get(p.erp_project_id) ?? [],
     managerId: p.manager_id,
     budgetMinutes: p.budget_minutes,
     start: p.start_date,

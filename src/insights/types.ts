@@ -1,6 +1,7 @@
 /**
- * Insight records: what the engine produces and the email renders. Values are numbers only (dates as
- * yyyymmdd integers, fractions 0..1, minutes as integers) — rendering and wording are the email's job.
+ * Insight records: what the engine produces and the email renders. Values are numbers (dates as
+ * yyyymmdd integers, fractions 0..1, minutes as integers, money in cents) and currency codes —
+ * rendering and wording are the email's job.
  */
 export type Severity = 'info' | 'notice' | 'warning';
 
@@ -79,6 +80,26 @@ export interface ProjectBurnValues {
   /** yyyymmdd, or 0 when the project has no end date. */
   projectEndDate: number;
   overrunRisk: 0 | 1;
+  /** Project totals only (see project-margin.ts); absent when the ERP sent no prices and costs. */
+  margin?: ProjectMarginValues;
+}
+
+/** Money in cents of `currency` (ISO 4217), shares as fractions (negative when cost exceeds value). */
+export interface ProjectMarginValues {
+  currency: string;
+  billableValueCents: number;
+  costCents: number;
+  marginCents: number;
+  marginShare: number;
+  /** The last four weeks' margin share, and its change in points from the four weeks before. */
+  recentMarginShare: number;
+  trendPoints: number;
+  /** Share of the project's hours with a known cost (1 = all). */
+  costCoverage: number;
+  /** Whole weeks from the period to the project's end; 0 without an end ahead (then no forecast). */
+  forecastWeeks: number;
+  forecastMarginCents: number;
+  forecastMarginShare: number;
 }
 
 export interface TeamViewValues {

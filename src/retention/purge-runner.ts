@@ -84,6 +84,7 @@ function tenantPlan(tenantId: string): [TableName, RawBuilder<unknown>][] {
     ['email_preferences', byTenant],
     ['email_suppressions', byTenant],
     ['projects', byTenant],
+    ['project_money_weeks', byTenant],
     ['sync_state', byTenant],
     ['tenant_calendars', byTenant],
     ['flex_balances', byTenant],

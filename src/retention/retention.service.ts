@@ -1,4 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
+import { DateTime } from 'luxon';
+import { isoWeekOf } from '../insights/dates';
 import { FINISHED_STATES } from '../scheduler/job-definition';
 import { deleteInBatches, type TableName } from './batch-delete';
 import { createPurgeRunner, type PurgeReason, type PurgeResult, type PurgeRunnerDeps } from './purge-runner';
@@ -74,6 +76,8 @@ export function createRetentionService(deps: RetentionDeps): RetentionService {
     const windows: [TableName, RawBuilder<unknown>][] = [
       ['daily_facts', sql`date < ${factsFrom}`],
       ['work_entries', sql`date < ${factsFrom}`],
+      // ISO week names sort like the weeks; the week holding factsFrom stays while its later days do.
+      ['project_money_weeks', sql`week < ${isoWeekOf(DateTime.fromISO(factsFrom, { zone: 'UTC' }))}`],
       // Absence dates are encrypted; an absence the sync has not seen for the whole window is old.
       ['insights', sql`created_at < ${before(config.insightsMonths)}`],
       ['deliveries', sql`created_at < ${before(config.deliveriesMonths)}`],

@@ -1,4 +1,4 @@
-import type { ErpClient, ErpRowCounts } from '../../integrations/erp/erp-client';
+import type { ErpClient, ErpMoney, ErpRowCounts } from '../../integrations/erp/erp-client';
 import type { Envelope } from '../crypto/envelope';
 import type { Db } from '../db/db';
 import type { WorkCalendar } from '../insights/calendar';
@@ -19,6 +19,8 @@ export interface SyncRun {
   stamp: string;
   /** Contracts of the people whose data we keep (not restricted, not past retention). */
   contracts: Map<string, Contract[]>;
+  /** Current contract hour cost per kept person, in memory only: costs hours that carry no unit cost. */
+  hourCosts: Map<string, ErpMoney | null>;
   /** Every user the ERP listed this run, kept or not: a row naming anyone else is skipped. */
   known: Set<string>;
   /** People whose contract history was read this run (new or changed): their derived days are redone. */

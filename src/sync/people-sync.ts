@@ -128,6 +128,7 @@ export async function syncPeople(
       run.counters.people += 1;
       run.counters.contracts += contracts.length;
       if (opts.restricted.has(user.id)) continue;
+      run.hourCosts.set(user.id, user.currentContract?.hourCost ?? null);
       run.contracts.set(
         user.id,
         contracts.map((c) => ({ start: c.start, end: c.end, dailyMinutes: c.dailyMinutes, workdays: c.workdays })),

@@ -14,6 +14,7 @@ import { readHolidays } from './holiday-sync';
 import { emptyCounters, type SyncCounters, type SyncRun } from './context';
 import { syncPeople } from './people-sync';
 import { syncProjects } from './project-sync';
+import { settleMoneyPass, startMoneyPass } from './project-money';
 import { createSyncStateRepo } from './sync-state.repo';
 import { applyDeletedWorkHours, readWorkHours, sweepUnseen } from './work-hours-sync';
 
@@ -89,6 +90,7 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         window: { from, to: today },
         stamp,
         contracts: new Map(),
+        hourCosts: new Map(),
         known: new Set(),
         contractsRead: new Set(),
         countryIds: new Map(),
@@ -138,13 +140,17 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
       const rereadFrom = DateTime.fromISO(today, { zone: tenant.timezone }).minus({ days: options.rereadDays }).toISODate() as string;
       const recent = { from: rereadFrom < from ? from : rereadFrom, to: today };
       if (watermark === null) {
-        await readWorkHours(run, run.window);
-        await sweepUnseen(run, run.window);
+        const money = startMoneyPass(run, run.window);
+        await readWorkHours(run, run.window, money);
+        await sweepUnseen(run, run.window, money);
+        await settleMoneyPass(run, money);
       } else {
         await readWorkHours(run, { ...run.window, changedSince: watermark });
         await applyDeletedWorkHours(run, watermark);
-        await readWorkHours(run, recent);
-        await sweepUnseen(run, recent);
+        const money = startMoneyPass(run, recent);
+        await readWorkHours(run, recent, money);
+        await sweepUnseen(run, recent, money);
+        await settleMoneyPass(run, money);
       }
       const absenceWatermark = watermark === null ? null : await state.watermark(tenant.id, 'absences');
       const lastFullAbsences = await state.lastFullSync(tenant.id, 'absences');

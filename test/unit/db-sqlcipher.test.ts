@@ -47,7 +47,7 @@ describe('SQLCipher database', () => {
 
   it('migrates idempotently and upserts on the key', async () => {
     const db = openSqlite({ file: ':memory:', key: 'k'.repeat(32), keySetting: 'DB_KEY' });
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language']);
+    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language', '011-project-money']);
     expect(await migrateToLatest(db)).toEqual([]);
     const row = { tenant_id: 't', erp_project_id: 'p', manager_id: null, budget_minutes: 60, start_date: null, end_date: null, is_closed: 0 as const, updated_at: 'x' };
     await upsert(db, 'projects', [row], ['tenant_id', 'erp_project_id']);

@@ -1,6 +1,7 @@
 import { ValidationError } from '../../src/errors';
 import { renderInsightEmail, type InsightEmailInput } from '../../src/email/render';
 import { sampleInsights } from '../../src/email/sample';
+import { forPreview } from '../../src/email/preview-redaction';
 import { barSegments } from '../../src/email/sections';
 import type { Insight } from '../../src/insights/types';
 
@@ -188,6 +189,16 @@ describe('renderInsightEmail', () => {
     expect(text).not.toMatch(/absen|sick|leave/i);
   });
 
+  it("shows a project's margin as project totals, its trend and the forecast to the deadline", () => {
+    const email = renderInsightEmail(input({ language: 'en', insights: only('project-burn') }));
+    expect(email.text).toContain('Margin so far: €8,550 (30%): billable €28,500, cost €19,950.');
+    expect(email.text).toContain('Last four weeks: 24% margin (-4 points against the four weeks before).');
+    expect(email.text).toContain('the margin is about €11,800 (27%) when the project ends on 31 Jan 2027');
+    expect(email.text).not.toContain('Cost is known');
+    const fi = renderInsightEmail(input({ language: 'fi', insights: only('project-burn') }));
+    expect(fi.text).toMatch(/Kate tähän mennessä: 8\s550\s€ \(30\s%\)/);
+  });
+
   it('names projects when the caller provides names, else by technical ID', () => {
     const insights = only('project-burn');
     expect(renderInsightEmail(input({ language: 'en', insights })).text).toContain('Project P-1042: 330');
@@ -229,5 +240,17 @@ describe('barSegments', () => {
     for (const [v, t] of [[0, 0], [1, 1], [0.333, 0.667], [1.4, 0.2]] as const) {
       expect(barSegments(v, t, v >= t).reduce((sum, s) => sum + s.widthPct, 0)).toBe(100);
     }
+  });
+});
+
+describe('admin preview', () => {
+  it("leaves out project money, which only the project's manager sees", () => {
+    const insights = sampleInsights(ids);
+    const burn = insights.find((i) => i.kind === 'project-burn');
+    expect(burn?.kind === 'project-burn' && burn.values.margin).toBeTruthy();
+    const shown = forPreview(insights);
+    expect(JSON.stringify(shown)).not.toMatch(/margin|cents/i);
+    expect(shown.find((i) => i.kind === 'project-burn')?.values).toMatchObject({ budgetMinutes: 24000, usedMinutes: 19800 });
+    expect(shown.filter((i) => i.kind !== 'project-burn')).toEqual(insights.filter((i) => i.kind !== 'project-burn'));
   });
 });

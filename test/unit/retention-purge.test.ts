@@ -17,7 +17,7 @@ const TS = '2026-06-01T00:00:00.000Z';
 const PER_TENANT_TABLES: (keyof Database)[] = [
   'people', 'work_contracts', 'work_entries', 'daily_facts', 'projects', 'sync_state', 'insights',
   'deliveries', 'email_preferences', 'job_runs', 'users', 'api_keys', 'invites', 'audit_events', 'tenant_keys',
-  'tenant_calendars', 'flex_balances', 'job_run_logs',
+  'tenant_calendars', 'flex_balances', 'job_run_logs', 'project_money_weeks',
 ];
 
 async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: string | null, people: [string, string | null][]) {
@@ -42,6 +42,7 @@ async function seedTenant(db: Db, envelope: Envelope, id: string, contractEnd: s
     }
   }
   await k.insertInto('projects').values({ tenant_id: id, erp_project_id: 'pr1', manager_id: 'p2', budget_minutes: 10_000, start_date: null, end_date: null, is_closed: 0, updated_at: TS }).execute();
+  await k.insertInto('project_money_weeks').values({ tenant_id: id, erp_project_id: 'pr1', week: '2026-W19', currency: 'EUR', billable_minutes: 2250, value_cents: 375000, unpriced_minutes: 0, costed_minutes: 2250, cost_cents: 168750, uncosted_minutes: 0, updated_at: TS }).execute();
   await k.insertInto('sync_state').values({ tenant_id: id, resource: 'people', watermark: TS, last_full_sync_at: TS, updated_at: TS }).execute();
   await k.insertInto('tenant_calendars').values({ tenant_id: id, source: 'company', reason: null, holidays_json: '["2026-06-19"]', updated_at: TS }).execute();
   await k.insertInto('job_runs').values({ id: `j-${id}`, job: 'sync', tenant_id: id, slot: '2026-06-01', state: 'succeeded', attempts: 1, run_after: TS, lease_owner: null, lease_expires_at: null, started_at: TS, finished_at: '2027-02-20T00:00:00.000Z', duration_ms: 5, counters_json: null, checkpoint_json: null, error_class: null, error_message: null, created_at: TS, updated_at: TS }).execute();
@@ -251,7 +252,9 @@ describe('retention purge', () => {
     // Facts are kept 25 months: on 2028-06-03 those dated before 2026-05-03 go (2 days × 5 people).
     expect(counts).toEqual({ daily_facts: 10, work_entries: 10, insights: 5, deliveries: 5, job_runs: 2, job_run_logs: 2 });
     clock.set(new Date('2028-07-02T12:00:00.000Z'));
-    expect(await service().purgeRolling()).toEqual({ daily_facts: 15, work_entries: 15 });
+    // From 2026-06-02 (week 2026-W23) on: project money of 2026-W19 goes too, one row per tenant; on
+    // 2028-06-03 the cut was 2026-05-03, a Sunday of W18, so W19 stayed.
+    expect(await service().purgeRolling()).toEqual({ daily_facts: 15, work_entries: 15, project_money_weeks: 2 });
     const left = await db.kysely.selectFrom('job_runs').select('id').execute();
     expect(left).toEqual([{ id: 'old-running' }]);
     expect(await db.kysely.selectFrom('job_run_logs').select('run_id').execute()).toEqual([{ run_id: 'old-running' }]);

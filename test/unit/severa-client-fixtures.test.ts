@@ -42,7 +42,7 @@ test('users: language in any form, country code3, timezone object, the current c
       countryId: 'k0000000-0000-4000-8000-000000000001',
       timezone: 'Europe/Helsinki',
       managerId: MATTI,
-      currentContract: { id: 'c0000000-0001-4000-8000-000000000002', start: '2026-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] },
+      currentContract: { id: 'c0000000-0001-4000-8000-000000000002', start: '2026-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5], hourCost: null },
       updatedAt: '2026-11-30T16:20:00+02:00',
     },
     { id: MATTI, active: true, language: 'sv', country: 'SE', countryId: null, timezone: 'Europe/Stockholm', managerId: null, currentContract: null, updatedAt: null },
@@ -64,9 +64,16 @@ test('work contracts: weekday names in any case, null week assumed Monday–Frid
   const contracts = await client.workContracts(MAIJA);
 
   expect(contracts).toEqual([
-    { id: 'c0000000-0001-4000-8000-000000000001', start: '2025-03-01', end: '2025-12-31', dailyMinutes: 360, workdays: [1, 2, 3, 4] },
-    { id: 'c0000000-0001-4000-8000-000000000002', start: '2026-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5] },
-    { id: 'c0000000-0001-4000-8000-000000000003', start: '2026-02-01', end: '2026-02-28', dailyMinutes: 480, workdays: [6, 7] },
+    {
+      id: 'c0000000-0001-4000-8000-000000000001',
+      start: '2025-03-01',
+      end: '2025-12-31',
+      dailyMinutes: 360,
+      workdays: [1, 2, 3, 4],
+      hourCost: { amount: 55, currency: 'EUR' },
+    },
+    { id: 'c0000000-0001-4000-8000-000000000002', start: '2026-01-01', end: null, dailyMinutes: 450, workdays: [1, 2, 3, 4, 5], hourCost: null },
+    { id: 'c0000000-0001-4000-8000-000000000003', start: '2026-02-01', end: '2026-02-28', dailyMinutes: 480, workdays: [6, 7], hourCost: null },
   ]);
   expect(client.stats().assumed).toEqual({ workcontracts: { 'workweek-assumed-monday-friday': 1 } });
   expect(client.stats().skipped).toEqual({ workcontracts: { 'invalid-field': 1, 'missing-field': 1 } });
@@ -76,7 +83,7 @@ test('work contracts: weekday names in any case, null week assumed Monday–Frid
   ]);
 });
 
-test('work hours: dates with a time part, nullable billable read from billableStatus; impossible date, null quantity and no user are counted', async () => {
+test('work hours: dates with a time part, nullable billable read from billableStatus, unit price and cost; impossible date, null quantity and no user are counted', async () => {
   serve('/v1/workhours', 'workhours.json');
   const { client, logger } = clientFor(fake);
 
@@ -90,9 +97,21 @@ test('work hours: dates with a time part, nullable billable read from billableSt
       date: '2026-11-02',
       minutes: 450,
       billable: true,
+      unitPrice: { amount: 120, currency: 'EUR' },
+      unitCost: { amount: 55, currency: 'EUR' },
       updatedAt: '2026-11-02T16:05:00+02:00',
     },
-    { id: 'a1000000-0000-4000-8000-000000000002', personId: MAIJA, projectId: null, date: '2026-11-03', minutes: 20, billable: false, updatedAt: null },
+    {
+      id: 'a1000000-0000-4000-8000-000000000002',
+      personId: MAIJA,
+      projectId: null,
+      date: '2026-11-03',
+      minutes: 20,
+      billable: false,
+      unitPrice: null,
+      unitCost: null,
+      updatedAt: null,
+    },
     {
       id: 'a1000000-0000-4000-8000-000000000005',
       personId: MATTI,
@@ -100,6 +119,9 @@ test('work hours: dates with a time part, nullable billable read from billableSt
       date: '2026-11-04',
       minutes: 60,
       billable: false,
+      // A price that is not a number counts as none; a currency code is read in any case.
+      unitPrice: null,
+      unitCost: { amount: 40.5, currency: 'EUR' },
       updatedAt: '2026-11-04T17:00:00.500Z',
     },
   ]);

@@ -68,6 +68,8 @@ test('work hours pass the date window and watermark, and quantities become whole
       date: '2025-02-24',
       minutes: 450,
       billable: true,
+      unitPrice: null,
+      unitCost: null,
       updatedAt: '2025-02-24T16:00:00+02:00',
     },
     expect.objectContaining({ id: 'wh-2', minutes: 20, projectId: null, billable: false }),

@@ -76,6 +76,10 @@ export const en: Messages = {
     runsOutBeforeEnd: (burn, d, end) =>
       `At the current pace (${burn}/wk) the budget lasts until about ${d}, but the project ends on ${end}.`,
     lasts: (burn) => `At the current pace (${burn}/wk) the budget is enough.`,
+    margin: (margin, share, value, cost) => `Margin so far: ${margin} (${share}): billable ${value}, cost ${cost}.`,
+    marginRecent: (share, pts) => `Last four weeks: ${share} margin (${pts} points against the four weeks before).`,
+    marginForecast: (margin, share, end) => `At the current pace the margin is about ${margin} (${share}) when the project ends on ${end}.`,
+    costCoverage: (share) => `Cost is known for ${share} of the hours; the rest are not counted in the cost.`,
   },
   team: {
     title: 'Your team',

@@ -76,6 +76,10 @@ export const fi: Messages = {
     runsOutBeforeEnd: (burn, d, end) =>
       `Nykyisellä tahdilla (${burn}/vko) budjetti riittää noin ${d} asti, mutta projekti päättyy vasta ${end}.`,
     lasts: (burn) => `Nykyisellä tahdilla (${burn}/vko) budjetti riittää.`,
+    margin: (margin, share, value, cost) => `Kate tähän mennessä: ${margin} (${share}): laskutettava ${value}, kustannus ${cost}.`,
+    marginRecent: (share, pts) => `Viimeiset neljä viikkoa: kate ${share} (${pts} prosenttiyksikköä edellisiin neljään viikkoon verrattuna).`,
+    marginForecast: (margin, share, end) => `Nykyisellä tahdilla kate on noin ${margin} (${share}), kun projekti päättyy ${end}.`,
+    costCoverage: (share) => `Kustannus tiedetään ${share} tunneista; muita ei ole laskettu kustannuksiin.`,
   },
   team: {
     title: 'Tiimisi',

@@ -80,6 +80,11 @@ export interface Messages {
     runsOut(burn: string, date: string): string;
     runsOutBeforeEnd(burn: string, date: string, end: string): string;
     lasts(burn: string): string;
+    /** Project totals: billable value − cost = margin (share of the value). */
+    margin(margin: string, share: string, value: string, cost: string): string;
+    marginRecent(share: string, trendPoints: string): string;
+    marginForecast(margin: string, share: string, end: string): string;
+    costCoverage(share: string): string;
   };
   team: {
     title: string;

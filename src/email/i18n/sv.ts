@@ -76,6 +76,10 @@ export const sv: Messages = {
     runsOutBeforeEnd: (burn, d, end) =>
       `I nuvarande takt (${burn}/vecka) räcker budgeten till cirka ${d}, men projektet slutar först ${end}.`,
     lasts: (burn) => `I nuvarande takt (${burn}/vecka) räcker budgeten.`,
+    margin: (margin, share, value, cost) => `Täckningsbidrag hittills: ${margin} (${share}): fakturerbart ${value}, kostnad ${cost}.`,
+    marginRecent: (share, pts) => `Senaste fyra veckorna: ${share} täckning (${pts} procentenheter mot de fyra veckorna innan).`,
+    marginForecast: (margin, share, end) => `I nuvarande takt blir täckningsbidraget cirka ${margin} (${share}) när projektet slutar ${end}.`,
+    costCoverage: (share) => `Kostnaden är känd för ${share} av timmarna; resten ingår inte i kostnaden.`,
   },
   team: {
     title: 'Ditt team',
