@@ -34,7 +34,7 @@ export function accountRoutes(deps: Deps): Router {
   router.post('/account/password', async (req, res) => {
     const { user, idHash } = signedIn(req);
     const next = field(req.body, 'password');
-    if (next !== field(req.body, 'confirm')) return res.status(400).render(PASSWORD_VIEW, { issues: ['The new passwords do not match.'] });
+    if (next !== field(req.body, 'confirm')) return res.status(400).render(PASSWORD_VIEW, { issues: [res.locals.t('password.mismatch')] });
     let result: Awaited<ReturnType<AccountsService['changePassword']>>;
     try {
       result = await accounts.changePassword({ userId: user.id, current: field(req.body, 'current'), next, source: sourceOf(req), keepSessionHash: idHash });
@@ -48,7 +48,7 @@ export function accountRoutes(deps: Deps): Router {
       return res.status(refused.status).render(PASSWORD_VIEW, refused.locals);
     }
     await audit(req, { tenantId: user.tenantId, action: ACCOUNT_AUDIT_ACTIONS.passwordChanged, object: { type: 'user', id: user.id }, details: { endedSessions: result.endedSessions } });
-    res.render(PASSWORD_VIEW, { done: 'Your password is changed. Your other sessions have been signed out.' });
+    res.render(PASSWORD_VIEW, { done: res.locals.t('password.changed') });
   });
 
   router.get('/reset/:token', async (req, res) => {
@@ -63,7 +63,7 @@ export function accountRoutes(deps: Deps): Router {
     if (!reset) throw new NotFoundError('This reset link is not valid any more. Ask your operator for a new one.');
     const password = field(req.body, 'password');
     const view = { token, username: reset.username };
-    if (password !== field(req.body, 'confirm')) return res.status(400).render(RESET_VIEW, { ...view, issues: ['The passwords do not match.'] });
+    if (password !== field(req.body, 'confirm')) return res.status(400).render(RESET_VIEW, { ...view, issues: [res.locals.t('password.mismatch')] });
     let done: Awaited<ReturnType<AccountsService['useReset']>>;
     try {
       done = await accounts.useReset(token, password);

@@ -134,4 +134,5 @@ test('what a form says back is in the reader’s language too', async () => {
   const res = await admin.raw('POST', '/admin/dsr', { form: { _csrf: await admin.csrf(), action: 'restrict', personId: 'p-kieli' }, headers: FI });
   expect(res.status).toBe(200);
   expect(await res.text()).toContain('Henkilön p-kieli tietojen käsittely on rajoitettu.');
+  expect(await html(admin, '/account/password', SV)).toContain('Byt lösenord');
 });

@@ -290,6 +290,16 @@ export const en = {
   'security.wrongPasswordOrCode': 'The password or the code is not right.',
   'security.doneOn': 'Two-step sign-in is on. From now on, signing in asks for a code from your authenticator app.',
   'security.doneOff': 'Two-step sign-in is off.',
+  'password.title': 'Change password',
+  'password.lead': 'Use at least 12 characters, not a common password and not your user name. Your other sessions are signed out.',
+  'password.current': 'Current password',
+  'password.new': 'New password',
+  'password.repeat': 'Repeat new password',
+  'password.mismatch': 'The new passwords do not match.',
+  'password.changed': 'Your password is changed. Your other sessions have been signed out.',
+  'reset.title': 'Set a new password',
+  'reset.lead': 'Your operator issued this single-use link. Choose a password of at least 12 characters that is not a common one. Then sign in with it.',
+  'reset.set': 'Set password',
 };
 
 export type WebMessageKey = keyof typeof en;
