@@ -135,4 +135,5 @@ test('what a form says back is in the reader’s language too', async () => {
   expect(res.status).toBe(200);
   expect(await res.text()).toContain('Henkilön p-kieli tietojen käsittely on rajoitettu.');
   expect(await html(admin, '/account/password', SV)).toContain('Byt lösenord');
+  expect(await html(admin, '/admin/users', FI)).toContain('Pääkäyttäjätilit');
 });

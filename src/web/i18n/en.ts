@@ -300,6 +300,18 @@ export const en = {
   'reset.title': 'Set a new password',
   'reset.lead': 'Your operator issued this single-use link. Choose a password of at least 12 characters that is not a common one. Then sign in with it.',
   'reset.set': 'Set password',
+  'users.title': 'Admin accounts',
+  'users.lead': 'Every admin of this organisation. Disabling signs the account out at once and keeps it for later; removing deletes it. The last active admin cannot be disabled or removed. Each change asks for your password. New admins are invited by your operator.',
+  'users.twoStep': 'Two-step sign-in',
+  'users.change': 'Change',
+  'users.you': 'you',
+  'users.disabled': 'disabled',
+  'users.on': 'on',
+  'users.off': 'off',
+  'users.yourPassword': 'Your password',
+  'users.enable': 'Enable',
+  'users.disable': 'Disable',
+  'users.remove': 'Remove',
 };
 
 export type WebMessageKey = keyof typeof en;
