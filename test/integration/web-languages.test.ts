@@ -70,6 +70,7 @@ test('staff pages follow the language too', async () => {
   const sv = await html(staff, '/staff/runs', SV);
   expect(sv).toContain('Körningar');
   expect(await html(staff, '/staff/runs/run-lang', FI)).toContain('Odotti työprosessia');
+  expect(await html(staff, `/staff/tenants/${tenantId}/admins`, SV)).toContain('Administratörer för Kieli Oy');
   // Tenants by name, not by ID.
   server.ports.purges.push({ tenantId, scope: 'tenant', subjectId: null, dueDate: '2026-04-30' });
   const purges = await html(staff, '/staff/purges', SV);

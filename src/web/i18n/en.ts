@@ -312,6 +312,15 @@ export const en = {
   'users.enable': 'Enable',
   'users.disable': 'Disable',
   'users.remove': 'Remove',
+  'admins.title': 'Admins of {tenant}',
+  'admins.resetOnce': "Send this single-use reset link to the admin. It is shown only now and expires {when}. The admin's sessions have ended.",
+  'admins.signIn': 'Sign-in',
+  'admins.pausedUntil': 'paused until {when}',
+  'admins.unlock': 'Unlock',
+  'admins.normal': 'normal',
+  'admins.reset': 'Issue reset link',
+  'admins.none': 'No admins yet. Invite one from the tenant page.',
+  'admins.back': 'Back to the tenant',
 };
 
 export type WebMessageKey = keyof typeof en;

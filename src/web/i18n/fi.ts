@@ -309,4 +309,13 @@ export const fi: WebMessages = {
   'users.enable': 'Ota käyttöön',
   'users.disable': 'Poista käytöstä',
   'users.remove': 'Poista',
+  'admins.title': 'Asiakkaan {tenant} pääkäyttäjät',
+  'admins.resetOnce': 'Lähetä tämä kertakäyttöinen palautuslinkki pääkäyttäjälle. Se näytetään vain nyt ja vanhenee {when}. Pääkäyttäjän istunnot on päätetty.',
+  'admins.signIn': 'Kirjautuminen',
+  'admins.pausedUntil': 'keskeytetty {when} asti',
+  'admins.unlock': 'Avaa lukitus',
+  'admins.normal': 'normaali',
+  'admins.reset': 'Anna palautuslinkki',
+  'admins.none': 'Ei vielä pääkäyttäjiä. Kutsu pääkäyttäjä asiakkaan sivulta.',
+  'admins.back': 'Takaisin asiakkaaseen',
 };

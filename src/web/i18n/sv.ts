@@ -309,4 +309,13 @@ export const sv: WebMessages = {
   'users.enable': 'Aktivera',
   'users.disable': 'Inaktivera',
   'users.remove': 'Ta bort',
+  'admins.title': 'Administratörer för {tenant}',
+  'admins.resetOnce': 'Skicka den här engångslänken för återställning till administratören. Den visas bara nu och går ut {when}. Administratörens sessioner har avslutats.',
+  'admins.signIn': 'Inloggning',
+  'admins.pausedUntil': 'pausad till {when}',
+  'admins.unlock': 'Lås upp',
+  'admins.normal': 'normal',
+  'admins.reset': 'Skapa återställningslänk',
+  'admins.none': 'Inga administratörer ännu. Bjud in en från kundsidan.',
+  'admins.back': 'Tillbaka till kunden',
 };
