@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import express from 'express';
+import type { Server } from 'node:http';
 import { DateTime } from 'luxon';
 import { totpCode } from '../src/auth/totp';
 import { serve } from '../src/cli/serve';
@@ -86,6 +88,21 @@ async function load(url: string, headers: Record<string, string>, seconds: numbe
   return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
 }
 
+/** The yardstick: a bare express JSON handler in the same process, measured in the same run. */
+async function startBareExpress(): Promise<{ url: string; close(): Promise<void> }> {
+  const app = express();
+  app.get('/hello', (_req, res) => {
+    res.json({ hello: 'world' });
+  });
+  const server: Server = await new Promise((resolve) => {
+    const s = app.listen(0, '127.0.0.1', () => resolve(s));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hello`,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
+}
+
 /** npm run bench -- http [--seconds 10 --connections 10 --employees 50] */
 export async function run(args: string[]): Promise<void> {
   const seconds = numberArg(args, 'seconds', 10);
@@ -116,6 +133,10 @@ export async function run(args: string[]): Promise<void> {
         { target: 'staff-runs-page', path: '/staff/runs', headers: { cookie } },
         { target: 'api-insights-summary', path: `/api/v1/tenants/${fixture.tenantId}/insights/summary`, headers: { authorization: `Bearer ${fixture.apiKey}` } },
       ];
+      const bare = await startBareExpress();
+      const bareRun = await load(bare.url, {}, seconds, connections).finally(() => bare.close());
+      const bareRps = Math.round(bareRun.requests.average);
+      console.log(JSON.stringify({ bench: 'http', target: 'bare-express', requests_per_s: bareRps, p99_ms: bareRun.latency.p99, seconds, connections }));
       for (const t of targets) {
         const probe = await fetch(base + t.path, { headers: t.headers, redirect: 'manual' });
         if (probe.status !== 200) throw new Error(`${t.target}: ${t.path} answered ${probe.status} before the load run`);
@@ -126,6 +147,7 @@ export async function run(args: string[]): Promise<void> {
             bench: 'http',
             target: t.target,
             requests_per_s: Math.round(r.requests.average),
+            share_of_bare_express: Math.round((r.requests.average / bareRps) * 100) / 100,
             p99_ms: r.latency.p99,
             non_2xx: r.non2xx,
             errors: r.errors,

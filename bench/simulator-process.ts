@@ -53,6 +53,8 @@ export async function startSimulatorProcess(args: string[]): Promise<SimulatorPr
       new Promise((resolve) => {
         child.removeAllListeners('exit');
         child.once('exit', () => resolve());
+        // An open IPC channel keeps the child's event loop alive after its server closed.
+        if (child.connected) child.disconnect();
         child.kill('SIGTERM');
       }),
   };

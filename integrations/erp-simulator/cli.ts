@@ -80,5 +80,7 @@ export async function runSimulatorCli(args: string[], deps: SimulatorCliDeps = {
   if (process.send) process.on('message', (message) => answerControl(message, company, simulator));
   await (deps.stopSignal ?? untilSignal());
   await simulator.close();
+  // An open control channel would keep this process alive after its server closed.
+  if (process.connected) process.disconnect();
   write('ERP simulator stopped.\n');
 }

@@ -64,11 +64,14 @@ export const defaultTenantSettings = (language: string): TenantSettings => ({
   erpWebUrl: null,
 });
 
+// Built once: deriving a schema costs more than parsing with it, and this runs on every API request.
+const storedSettingsSchema = tenantSettingsSchema.partial();
+
 /** Stored settings are parsed leniently: unknown or broken values fall back to the defaults. */
 export function parseSettings(json: string, language: string): TenantSettings {
   const defaults = defaultTenantSettings(language);
   try {
-    const parsed = tenantSettingsSchema.partial().safeParse(JSON.parse(json));
+    const parsed = storedSettingsSchema.safeParse(JSON.parse(json));
     return parsed.success ? { ...defaults, ...Object.fromEntries(Object.entries(parsed.data).filter(([, v]) => v !== undefined)) } : defaults;
   } catch {
     return defaults;
