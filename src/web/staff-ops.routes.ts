@@ -6,7 +6,6 @@ import type { TenantsService } from '../tenants/tenants.service';
 import { param, type Audit } from './context';
 import type { JobsPort, RetentionPort } from './ports';
 
-export const RUN_STATES = ['queued', 'running', 'succeeded', 'failed', 'dead'] as const;
 export const JOBS = ['sync', 'insights', 'deliver'] as const;
 
 interface Deps {
