@@ -139,6 +139,7 @@ export async function registerSchedules<D>(options: RegisterSchedulesOptions<D>)
   // One refresh at a time: a slow tenant read must not let two passes schedule the same task twice.
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
+  let cancelTimer: () => void = () => undefined;
   const schedules: Schedules = {
     refresh() {
       if (!enabled || stopped) return running;
@@ -155,12 +156,12 @@ export async function registerSchedules<D>(options: RegisterSchedulesOptions<D>)
     },
   };
   await schedules.refresh();
-  const cancelTimer = enabled
-    ? (options.timers ?? nodeTimers).setInterval(() => {
-        schedules.refresh().catch((err: unknown) => {
-          logger.error('Job schedules could not be refreshed', { errorClass: err instanceof Error ? err.constructor.name : 'unknown' });
-        });
-      }, options.refreshEveryMs ?? REFRESH_EVERY_MS)
-    : () => undefined;
+  if (enabled) {
+    cancelTimer = (options.timers ?? nodeTimers).setInterval(() => {
+      schedules.refresh().catch((err: unknown) => {
+        logger.error('Job schedules could not be refreshed', { errorClass: err instanceof Error ? err.constructor.name : 'unknown' });
+      });
+    }, options.refreshEveryMs ?? REFRESH_EVERY_MS);
+  }
   return schedules;
 }

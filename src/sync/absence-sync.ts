@@ -24,44 +24,62 @@ function addDays(run: SyncRun, minutes: Minutes, a: ErpAbsence, window: { from: 
   }
 }
 
+/** Keeps rows of people the ERP listed; each other row is skipped and counted once, however often it is read. */
+function listedOnly(run: SyncRun): (a: ErpAbsence) => boolean {
+  const skipped = new Set<string>();
+  return (a) => {
+    if (run.known.has(a.personId)) return true;
+    if (!skipped.has(a.id)) skipUnknownUser(run, 'absences', a.id, 'ownerUser.guid');
+    skipped.add(a.id);
+    return false;
+  };
+}
+
 /**
- * A full read takes every absence of the window. An incremental one reads the absences changed since
- * the last run, the people they belong to (and people whose contracts were read again) over the whole
- * window, and everyone's recent days: deletions are not reported through changedSince, so a deleted
- * absence is seen by the recent read, or by the next full read (weekly, see sync.service) when older.
- * Only minutes per day are kept, envelope-encrypted; no reason, no times.
+ * The incremental read: the people with an absence changed since the last run, and those whose
+ * contracts were read again, over the whole window; everyone else's recent days. Returns the people
+ * read over the whole window.
+ */
+async function readChanged(
+  run: SyncRun,
+  read: Extract<AbsenceRead, { full: false }>,
+  minutes: Minutes,
+  listed: (a: ErpAbsence) => boolean,
+): Promise<Set<string>> {
+  const { from, to } = run.window;
+  const people = new Set([...run.contractsRead].filter((id) => run.contracts.has(id)));
+  for await (const page of run.erp.absences({ from, to, changedSince: read.changedSince })) {
+    for (const a of page) if (listed(a) && run.contracts.has(a.personId)) people.add(a.personId);
+  }
+  const recent = { from: read.recentFrom, to };
+  for await (const page of run.erp.absences(recent)) for (const a of page) if (listed(a) && !people.has(a.personId)) addDays(run, minutes, a, recent);
+  const ids = [...people].sort();
+  for (let i = 0; i < ids.length; i += PEOPLE_PER_QUERY) {
+    const personIds = ids.slice(i, i + PEOPLE_PER_QUERY);
+    // An ERP that ignores the filter must not count anyone's recent days twice.
+    for await (const page of run.erp.absences({ from, to, personIds })) for (const a of page) if (listed(a) && people.has(a.personId)) addDays(run, minutes, a, run.window);
+  }
+  return people;
+}
+
+/**
+ * A full read takes every absence of the window; an incremental one, see readChanged. Deletions are
+ * not reported through changedSince, so a deleted absence is seen by the recent read, or by the next
+ * full read (weekly, see sync.service) when older. Only minutes per day are kept, envelope-encrypted;
+ * no reason, no times.
  */
 export async function syncAbsences(run: SyncRun, read: AbsenceRead): Promise<void> {
   const minutes: Minutes = new Map();
-  const seen = new Set<string>();
-  const usable = (a: ErpAbsence): boolean => {
-    if (run.known.has(a.personId)) return true;
-    if (!seen.has(a.id)) skipUnknownUser(run, 'absences', a.id, 'ownerUser.guid');
-    seen.add(a.id);
-    return false;
-  };
+  const listed = listedOnly(run);
   const { from, to } = run.window;
-  let whole: (personId: string) => boolean = () => true;
-  let recentFrom = from;
+  let wholeWindow: Set<string> | undefined;
   if (read.full) {
-    for await (const page of run.erp.absences({ from, to })) for (const a of page) if (usable(a)) addDays(run, minutes, a, run.window);
+    for await (const page of run.erp.absences({ from, to })) for (const a of page) if (listed(a)) addDays(run, minutes, a, run.window);
   } else {
-    recentFrom = read.recentFrom;
-    const people = new Set([...run.contractsRead].filter((id) => run.contracts.has(id)));
-    for await (const page of run.erp.absences({ from, to, changedSince: read.changedSince })) {
-      for (const a of page) if (usable(a) && run.contracts.has(a.personId)) people.add(a.personId);
-    }
-    for await (const page of run.erp.absences({ from: recentFrom, to })) {
-      for (const a of page) if (usable(a) && !people.has(a.personId)) addDays(run, minutes, a, { from: recentFrom, to });
-    }
-    const ids = [...people].sort();
-    for (let i = 0; i < ids.length; i += PEOPLE_PER_QUERY) {
-      const personIds = ids.slice(i, i + PEOPLE_PER_QUERY);
-      // An ERP that ignores the filter must not count anyone's recent days twice.
-      for await (const page of run.erp.absences({ from, to, personIds })) for (const a of page) if (usable(a) && people.has(a.personId)) addDays(run, minutes, a, run.window);
-    }
-    whole = (personId) => people.has(personId);
+    wholeWindow = await readChanged(run, read, minutes, listed);
   }
+  // Only days this run read can have lost their absence.
+  const wasRead = (personId: string, date: string) => read.full || date >= read.recentFrom || (wholeWindow?.has(personId) ?? false);
   const existing = await run.db.kysely
     .selectFrom('daily_facts')
     .select(['erp_person_id', 'date'])
@@ -71,7 +89,7 @@ export async function syncAbsences(run: SyncRun, read: AbsenceRead): Promise<voi
     .where('absence_minutes_enc', 'is not', null)
     .execute();
   const cleared = existing.filter(
-    (r) => run.contracts.has(r.erp_person_id) && (r.date >= recentFrom || whole(r.erp_person_id)) && !minutes.has(`${r.erp_person_id}|${r.date}`),
+    (r) => run.contracts.has(r.erp_person_id) && wasRead(r.erp_person_id, r.date) && !minutes.has(`${r.erp_person_id}|${r.date}`),
   );
   await writeAbsences(run, [...minutes]);
   await clearAbsences(run, cleared);

@@ -14,14 +14,15 @@ export function createSyncStateRepo(db: Db) {
         .executeTakeFirst();
       return row?.watermark ?? null;
     },
-    async lastFullSync(tenantId: string, resource: SyncResource): Promise<string | null> {
+    /** The watermark and when the resource was last read in full, in one read. */
+    async read(tenantId: string, resource: SyncResource): Promise<{ watermark: string | null; lastFullSyncAt: string | null }> {
       const row = await db.kysely
         .selectFrom('sync_state')
-        .select('last_full_sync_at')
+        .select(['watermark', 'last_full_sync_at'])
         .where('tenant_id', '=', tenantId)
         .where('resource', '=', resource)
         .executeTakeFirst();
-      return row?.last_full_sync_at ?? null;
+      return { watermark: row?.watermark ?? null, lastFullSyncAt: row?.last_full_sync_at ?? null };
     },
     /** Called only after everything the watermark covers is committed. */
     async advance(tenantId: string, resource: SyncResource, watermark: string, fullSync: boolean, now: string, tx: Pick<Db, 'kysely' | 'dialect'> = db): Promise<void> {

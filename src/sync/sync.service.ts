@@ -152,12 +152,14 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
         await sweepUnseen(run, recent, money);
         await settleMoneyPass(run, money);
       }
-      const absenceWatermark = watermark === null ? null : await state.watermark(tenant.id, 'absences');
-      const lastFullAbsences = await state.lastFullSync(tenant.id, 'absences');
+      const absences = await state.read(tenant.id, 'absences');
       const absenceRead: AbsenceRead =
-        absenceWatermark === null || lastFullAbsences === null || started.getTime() - Date.parse(lastFullAbsences) >= ABSENCES_FULL_READ_MS
+        watermark === null ||
+        absences.watermark === null ||
+        absences.lastFullSyncAt === null ||
+        started.getTime() - Date.parse(absences.lastFullSyncAt) >= ABSENCES_FULL_READ_MS
           ? { full: true }
-          : { full: false, changedSince: absenceWatermark, recentFrom: recent.from };
+          : { full: false, changedSince: absences.watermark, recentFrom: recent.from };
       await syncAbsences(run, absenceRead);
       await syncFlexBalances(run, lastCompletedWeek(today, tenant.timezone).end);
       await syncProjects(run, await state.watermark(tenant.id, 'projects'));
