@@ -13,6 +13,8 @@ import { openSqlite } from '../src/db/open-sqlite';
 import { createLogger } from '../src/logging/create-logger';
 import { createLocalFileSecretStore } from '../src/secrets/local-file-store';
 import { createSyncService } from '../src/sync/sync.service';
+import { threadWriters } from '../src/sync/work-hours-thread';
+import { inlineWriters } from '../src/sync/work-hours-writer';
 import type { NightChanges } from '../integrations/erp-simulator/night';
 import { numberArg, rssPeakSampler } from './args';
 import { countingErp } from './counting-erp';
@@ -97,7 +99,7 @@ async function incrementalNight(
   );
 }
 
-/** npm run bench -- sync --employees 1000 --months 12 [--rps N] [--incremental] */
+/** npm run bench -- sync --employees 1000 --months 12 [--rps N] [--incremental] [--inline-writer] */
 export async function run(args: string[]): Promise<void> {
   const employees = numberArg(args, 'employees', 1000);
   const months = numberArg(args, 'months', 12);
@@ -129,7 +131,8 @@ export async function run(args: string[]): Promise<void> {
     await migrateToLatest(db);
     const secrets = createLocalFileSecretStore({ file: path.join(dir, 'secrets.enc'), masterKey: Buffer.alloc(32, 7) });
     const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock: systemClock });
-    const sync = createSyncService({ db, envelope, clock: systemClock, logger }, { backfillMonths: months, rereadDays: 28, personRetentionMonths: 6 });
+    const writers = args.includes('--inline-writer') || !db.fileOptions ? inlineWriters(db) : threadWriters(db.fileOptions, logger);
+    const sync = createSyncService({ db, envelope, clock: systemClock, logger, writers }, { backfillMonths: months, rereadDays: 28, personRetentionMonths: 6 });
     const rss = rssPeakSampler();
     const wallStart = performance.now();
     const erp = client();

@@ -19,7 +19,7 @@ export const syncJob: JobDefinition<PipelineDeps> = {
     const result = await deps.sync.syncTenant(
       { id: tenant.id, timezone: tenant.timezone, country: tenant.country, halfDayEves: tenant.settings.halfDayEves },
       erp,
-      { fence: allFences(deps.purgeFence, ctx.leaseFence) },
+      { fence: allFences(deps.purgeFence, ctx.leaseFence), spec: { purge: true, lease: ctx.lease }, signal: ctx.signal },
     );
     ctx.count('requests', result.requests);
     ctx.count('retries', result.retries);

@@ -24,6 +24,8 @@ import { createLocalFileSecretStore } from './secrets/local-file-store';
 import { loadOrCreateMasterKey } from './secrets/master-key';
 import type { SecretStore } from './secrets/secret-store';
 import { createSyncService, type SyncService } from './sync/sync.service';
+import { threadWriters } from './sync/work-hours-thread';
+import { inlineWriters } from './sync/work-hours-writer';
 import { createErpClientFor } from './tenants/erp-clients';
 import { createTenantsService, type TenantsService } from './tenants/tenants.service';
 import { createSendGridTransport } from '../integrations/sendgrid/sendgrid-transport';
@@ -162,7 +164,7 @@ export async function createRuntime(config: Config, logger: Logger, clock: Clock
   });
   const jobs = createJobRegistry<JobDeps>(allJobs);
   const sync = createSyncService(
-    { db, envelope, clock, logger },
+    { db, envelope, clock, logger, writers: db.fileOptions ? threadWriters(db.fileOptions, logger) : inlineWriters(db) },
     { backfillMonths: config.SYNC_BACKFILL_MONTHS, rereadDays: config.SYNC_REREAD_DAYS, personRetentionMonths: config.PERSON_RETENTION_MONTHS },
   );
   const insights = createInsightsService({ db, envelope, clock, logger });

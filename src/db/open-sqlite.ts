@@ -71,6 +71,7 @@ export function openSqlite(options: SqliteOptions): Db {
   return {
     kysely,
     dialect: 'sqlite',
+    ...(inMemory ? {} : { fileOptions: options }),
     close: () => kysely.destroy(),
   };
 }

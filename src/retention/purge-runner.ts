@@ -35,7 +35,7 @@ export interface PurgeRunnerDeps {
 
 /** A write for a tenant or person that a purge covers: the writer must stop (and retry later). */
 export class PurgeConflictError extends FenceError {
-  constructor(scope: PurgeScope) {
+  constructor(readonly scope: PurgeScope) {
     super(scope === 'tenant' ? 'The tenant is being purged or has been purged' : 'A person in this write is being purged or has been erased');
   }
 }

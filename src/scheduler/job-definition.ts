@@ -34,6 +34,8 @@ export interface JobContext {
    * run (or the signal fired), so an execution that outlived its lease stops at its next write.
    */
   leaseFence: WriteFence;
+  /** The lease as data, for a writer on another thread that checks it against its own connection. */
+  lease: { runId: string; owner: string };
   logger: Logger;
 }
 

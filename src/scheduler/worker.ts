@@ -181,6 +181,7 @@ export function createWorker<D>(options: WorkerOptions<D>): Worker {
         controller.signal.throwIfAborted();
         if (!(await repo.holdsLease(trx, run.id, owner))) throw loseLease();
       },
+      lease: { runId: run.id, owner },
       logger: runLogger,
     };
     let outcome: { ok: true } | { ok: false; err: unknown };

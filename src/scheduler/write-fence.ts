@@ -15,6 +15,17 @@ export interface FenceScope {
  */
 export type WriteFence = (trx: Kysely<Database>, scope: FenceScope) => Promise<void>;
 
+/**
+ * The same fence as data: a writer on another thread, with its own connection, builds the checks from
+ * it and runs them inside its own transactions.
+ */
+export interface FenceSpec {
+  /** The job run whose lease the writer must still hold. */
+  lease?: { runId: string; owner: string };
+  /** Stop when a purge covers the tenant or a person written. */
+  purge?: boolean;
+}
+
 /** For writers outside the job system (benchmarks, tests of the writer alone). */
 export const openFence: WriteFence = async () => undefined;
 

@@ -6,11 +6,9 @@ import type { Contract } from '../insights/input';
 import type { WriteFence } from '../scheduler/write-fence';
 import type { Logger } from '../logging/logger';
 
-/** What one tenant's sync run shares between its passes. */
-export interface SyncRun {
+/** What the work-hour writes need of a run; a writer thread holds its own copy of it. */
+export interface WriteRun {
   db: Db;
-  erp: ErpClient;
-  envelope: Envelope;
   tenantId: string;
   calendar: WorkCalendar;
   /** Local dates of the data window, inclusive. */
@@ -21,6 +19,14 @@ export interface SyncRun {
   contracts: Map<string, Contract[]>;
   /** Current contract hour cost per kept person, in memory only: costs hours that carry no unit cost. */
   hourCosts: Map<string, ErpMoney | null>;
+  /** Called first inside every write transaction; throws to stop the sync (lease lost, purge running). */
+  fence: WriteFence;
+}
+
+/** What one tenant's sync run shares between its passes. */
+export interface SyncRun extends WriteRun {
+  erp: ErpClient;
+  envelope: Envelope;
   /** Every user the ERP listed this run, kept or not: a row naming anyone else is skipped. */
   known: Set<string>;
   /** People whose contract history was read this run (new or changed): their derived days are redone. */
@@ -28,8 +34,6 @@ export interface SyncRun {
   /** The ERP's country ids seen on people, with their ISO alpha-2 codes. */
   countryIds: Map<string, string>;
   counters: SyncCounters;
-  /** Called first inside every write transaction; throws to stop the sync (lease lost, purge running). */
-  fence: WriteFence;
   /** Rows the sync itself skipped (unknown user), by resource and reason; the client counts its own. */
   skipped: ErpRowCounts;
   logger: Logger;

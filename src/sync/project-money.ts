@@ -3,7 +3,7 @@ import type { ErpMoney, ErpWorkHour } from '../../integrations/erp/erp-client';
 import type { Database } from '../db/schema';
 import { upsert } from '../db/upsert';
 import { addDays } from '../insights/dates';
-import type { SyncRun } from './context';
+import type { WriteRun } from './context';
 
 /**
  * Project money, summed at sync time per project and ISO week: billable value = billable hours × unit
@@ -99,7 +99,7 @@ export interface MoneyPass {
 
 const keyOf = (projectId: string, week: string): string => `${projectId}|${week}`;
 
-export function startMoneyPass(run: SyncRun, range: { from: string; to: string }): MoneyPass {
+export function startMoneyPass(run: WriteRun, range: { from: string; to: string }): MoneyPass {
   return { weeks: wholeWeeks(range, (d) => run.calendar.isoWeek(d), run.calendar.timezone), fresh: new Map(), seen: new Set() };
 }
 
@@ -112,36 +112,42 @@ interface StoredEntry {
   billable: number;
 }
 
+/** Parameters per IN list, below both SQLite's and SQL Server's limits with room for the rest. */
+const IN_SLICE = 500;
+
+/** One grouped read per slice of projects (a superset of the keys, filtered here), not one per week. */
 async function readWeeks(trx: Trx, tenantId: string, keys: Set<string>): Promise<Map<string, MoneyTotals>> {
-  const out = new Map<string, MoneyTotals>();
-  for (const key of keys) {
-    const [projectId, week] = key.split('|') as [string, string];
-    const row = await trx
-      .selectFrom('project_money_weeks')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('erp_project_id', '=', projectId)
-      .where('week', '=', week)
-      .executeTakeFirst();
-    out.set(
-      key,
-      row
-        ? {
-            currency: row.currency,
-            billableMinutes: Number(row.billable_minutes),
-            valueCents: Number(row.value_cents),
-            unpricedMinutes: Number(row.unpriced_minutes),
-            costedMinutes: Number(row.costed_minutes),
-            costCents: Number(row.cost_cents),
-            uncostedMinutes: Number(row.uncosted_minutes),
-          }
-        : emptyTotals(),
-    );
+  const out = new Map<string, MoneyTotals>([...keys].map((key) => [key, emptyTotals()]));
+  const projects = [...new Set([...keys].map((key) => key.split('|')[0] as string))];
+  const weeks = [...new Set([...keys].map((key) => key.split('|')[1] as string))];
+  for (let i = 0; i < projects.length; i += IN_SLICE) {
+    for (let j = 0; j < weeks.length; j += IN_SLICE) {
+      const rows = await trx
+        .selectFrom('project_money_weeks')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('erp_project_id', 'in', projects.slice(i, i + IN_SLICE))
+        .where('week', 'in', weeks.slice(j, j + IN_SLICE))
+        .execute();
+      for (const row of rows) {
+        const key = keyOf(row.erp_project_id, row.week);
+        if (!out.has(key)) continue;
+        out.set(key, {
+          currency: row.currency,
+          billableMinutes: Number(row.billable_minutes),
+          valueCents: Number(row.value_cents),
+          unpricedMinutes: Number(row.unpriced_minutes),
+          costedMinutes: Number(row.costed_minutes),
+          costCents: Number(row.cost_cents),
+          uncostedMinutes: Number(row.uncosted_minutes),
+        });
+      }
+    }
   }
   return out;
 }
 
-async function writeWeeks(run: SyncRun, trx: Trx, totals: Map<string, MoneyTotals>): Promise<void> {
+async function writeWeeks(run: WriteRun, trx: Trx, totals: Map<string, MoneyTotals>): Promise<void> {
   const rows = [...totals].map(([key, t]) => {
     const [projectId, week] = key.split('|') as [string, string];
     return {
@@ -169,7 +175,7 @@ const sameEntry = (a: StoredEntry, b: ErpWorkHour): boolean =>
  * weeks go to its fresh totals; the others move the stored totals by their difference.
  */
 export async function applyEntries(
-  run: SyncRun,
+  run: WriteRun,
   trx: Trx,
   entries: readonly ErpWorkHour[],
   previous: ReadonlyMap<string, StoredEntry>,
@@ -199,12 +205,12 @@ export async function applyEntries(
 }
 
 /** Inside the transaction that deletes entries: those outside the pass's weeks leave the stored totals. */
-export async function removeEntries(run: SyncRun, trx: Trx, doomed: readonly StoredEntry[], pass: MoneyPass | undefined): Promise<void> {
+export async function removeEntries(run: WriteRun, trx: Trx, doomed: readonly StoredEntry[], pass: MoneyPass | undefined): Promise<void> {
   const outside = doomed.filter((d) => d.erp_project_id !== null && !(pass?.weeks.has(run.calendar.isoWeek(d.date)) ?? false));
   await moveStored(run, trx, outside, []);
 }
 
-async function moveStored(run: SyncRun, trx: Trx, removals: readonly StoredEntry[], additions: readonly ErpWorkHour[]): Promise<void> {
+async function moveStored(run: WriteRun, trx: Trx, removals: readonly StoredEntry[], additions: readonly ErpWorkHour[]): Promise<void> {
   if (removals.length === 0 && additions.length === 0) return;
   const week = (date: string): string => run.calendar.isoWeek(date);
   const keys = new Set([
@@ -218,7 +224,7 @@ async function moveStored(run: SyncRun, trx: Trx, removals: readonly StoredEntry
 }
 
 /** After a complete read: the pass's weeks get exactly what it saw (weeks it saw nothing in, nothing). */
-export async function settleMoneyPass(run: SyncRun, pass: MoneyPass): Promise<void> {
+export async function settleMoneyPass(run: WriteRun, pass: MoneyPass): Promise<void> {
   if (pass.weeks.size === 0) return;
   await run.db.kysely.transaction().execute(async (trx) => {
     await run.fence(trx, { tenantId: run.tenantId });

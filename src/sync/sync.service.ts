@@ -6,7 +6,7 @@ import type { Db } from '../db/db';
 import { createWorkCalendar } from '../insights/calendar';
 import { lastCompletedWeek } from '../insights/dates';
 import type { Logger } from '../logging/logger';
-import { openFence, type WriteFence } from '../scheduler/write-fence';
+import { openFence, type FenceSpec, type WriteFence } from '../scheduler/write-fence';
 import { syncAbsences, type AbsenceRead } from './absence-sync';
 import { saveHolidaySource } from './calendar.repo';
 import { syncFlexBalances } from './flex-sync';
@@ -14,9 +14,9 @@ import { readHolidays } from './holiday-sync';
 import { emptyCounters, type SyncCounters, type SyncRun } from './context';
 import { syncPeople } from './people-sync';
 import { syncProjects } from './project-sync';
-import { settleMoneyPass, startMoneyPass } from './project-money';
 import { createSyncStateRepo } from './sync-state.repo';
-import { applyDeletedWorkHours, readWorkHours, sweepUnseen } from './work-hours-sync';
+import { applyDeletedWorkHours, readWorkHours, sweepUnseen, type WorkHoursPass } from './work-hours-sync';
+import type { WorkHoursWriters } from './work-hours-writer';
 
 export interface SyncOptions {
   backfillMonths: number;
@@ -65,17 +65,28 @@ const ABSENCES_FULL_READ_MS = 7 * 24 * 3600_000;
 /** Changed-since reads overlap the previous run a little, so clock skew with the ERP loses nothing. */
 const WATERMARK_OVERLAP_MS = 10 * 60_000;
 
-export interface SyncService {
-  /** `fence` guards every write transaction (the job passes its lease and the purge lock). */
-  syncTenant(tenant: SyncTenant, erp: ErpClient, options?: { fence?: WriteFence }): Promise<SyncResult>;
+export interface SyncFence {
+  /** Guards every write transaction (the job passes its lease and the purge lock). */
+  fence: WriteFence;
+  /** The same fence as data, for the work-hour writer when it runs on another thread. */
+  spec: FenceSpec;
+  /** A cancelled or shut-down job: reading stops at the next page. */
+  signal?: AbortSignal;
 }
 
-export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clock; logger: Logger }, options: SyncOptions): SyncService {
+export interface SyncService {
+  syncTenant(tenant: SyncTenant, erp: ErpClient, options?: SyncFence): Promise<SyncResult>;
+}
+
+export function createSyncService(
+  deps: { db: Db; envelope: Envelope; clock: Clock; logger: Logger; writers: WorkHoursWriters },
+  options: SyncOptions,
+): SyncService {
   const { db, envelope, clock } = deps;
   const state = createSyncStateRepo(db);
 
   return {
-    async syncTenant(tenant, erp, { fence } = {}) {
+    async syncTenant(tenant, erp, { fence, spec, signal }: Partial<SyncFence> = {}) {
       const started = clock.now();
       const stamp = started.toISOString();
       const today = DateTime.fromJSDate(started, { zone: tenant.timezone }).toISODate() as string;
@@ -126,12 +137,8 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
       const years = Array.from({ length: Number(today.slice(0, 4)) - Number(from.slice(0, 4)) + 1 }, (_, i) => Number(from.slice(0, 4)) + i);
       const holidays = await readHolidays(run, tenant.country, years);
       if (holidays.source === 'public') logger.info('company holidays unavailable, public holidays used', { reason: holidays.reason });
-      run.calendar = createWorkCalendar({
-        country: tenant.country,
-        timezone: tenant.timezone,
-        halfDayEves: tenant.halfDayEves,
-        companyHolidays: holidays.source === 'company' ? holidays.holidays : [],
-      });
+      const calendarHolidays = holidays.source === 'company' ? holidays.holidays : [];
+      run.calendar = createWorkCalendar({ country: tenant.country, timezone: tenant.timezone, halfDayEves: tenant.halfDayEves, companyHolidays: calendarHolidays });
       await db.kysely.transaction().execute(async (trx) => {
         await run.fence(trx, { tenantId: tenant.id });
         await saveHolidaySource({ kysely: trx, dialect: db.dialect }, tenant.id, holidays, stamp);
@@ -139,18 +146,33 @@ export function createSyncService(deps: { db: Db; envelope: Envelope; clock: Clo
 
       const rereadFrom = DateTime.fromISO(today, { zone: tenant.timezone }).minus({ days: options.rereadDays }).toISODate() as string;
       const recent = { from: rereadFrom < from ? from : rereadFrom, to: today };
-      if (watermark === null) {
-        const money = startMoneyPass(run, run.window);
-        await readWorkHours(run, run.window, money);
-        await sweepUnseen(run, run.window, money);
-        await settleMoneyPass(run, money);
-      } else {
-        await readWorkHours(run, { ...run.window, changedSince: watermark });
-        await applyDeletedWorkHours(run, watermark);
-        const money = startMoneyPass(run, recent);
-        await readWorkHours(run, recent, money);
-        await sweepUnseen(run, recent, money);
-        await settleMoneyPass(run, money);
+      const writer = deps.writers(
+        {
+          tenantId: tenant.id,
+          stamp,
+          window: run.window,
+          contracts: run.contracts,
+          hourCosts: run.hourCosts,
+          calendar: { country: tenant.country, timezone: tenant.timezone, halfDayEves: tenant.halfDayEves, companyHolidays: calendarHolidays },
+        },
+        { check: run.fence, spec: spec ?? {} },
+      );
+      const hours: WorkHoursPass = { run, writer, signal };
+      try {
+        if (watermark === null) {
+          await writer.beginPass(run.window);
+          await readWorkHours(hours, run.window);
+          await sweepUnseen(hours, run.window);
+        } else {
+          await readWorkHours(hours, { ...run.window, changedSince: watermark });
+          await applyDeletedWorkHours(hours, watermark);
+          await writer.beginPass(recent);
+          await readWorkHours(hours, recent);
+          await sweepUnseen(hours, recent);
+        }
+        await writer.settlePass();
+      } finally {
+        await writer.close();
       }
       const absences = await state.read(tenant.id, 'absences');
       const absenceRead: AbsenceRead =

@@ -10,6 +10,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
 import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
+import { inlineWriters } from '../../src/sync/work-hours-writer';
 import { createSyncService, type SyncResult } from '../../src/sync/sync.service';
 import { createMemoryLogger, type LogRecord } from './memory-logger';
 import { createMemorySecretStore } from './memory-secret-store';
@@ -36,7 +37,7 @@ export async function openSeveraSyncDb(fake: FakeSevera): Promise<SeveraSyncDb> 
     async syncAt(now) {
       const clock = fixedClock(now);
       const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
-      const sync = createSyncService({ db, envelope, clock, logger }, { backfillMonths: 3, rereadDays: 28, personRetentionMonths: 6 });
+      const sync = createSyncService({ db, envelope, clock, logger, writers: inlineWriters(db) }, { backfillMonths: 3, rereadDays: 28, personRetentionMonths: 6 });
       const erp = createSeveraClient({
         baseUrl: fake.baseUrl,
         timezone: 'Europe/Helsinki',

@@ -11,6 +11,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
 import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
+import { inlineWriters } from '../../src/sync/work-hours-writer';
 import { createSyncService, type SyncService, type SyncTenant } from '../../src/sync/sync.service';
 import { createMemoryLogger, type LogRecord } from './memory-logger';
 import { createMemorySecretStore } from './memory-secret-store';
@@ -45,7 +46,7 @@ export async function createSyncHarness(
   const logs: LogRecord[] = [];
   const logger = createMemoryLogger(logs);
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets: createMemorySecretStore() }), repo: createKyselyDataKeyRepo(db.kysely), clock });
-  const sync = createSyncService({ db, envelope, clock, logger }, { backfillMonths: 3, rereadDays: 28, personRetentionMonths: 6 });
+  const sync = createSyncService({ db, envelope, clock, logger, writers: inlineWriters(db) }, { backfillMonths: 3, rereadDays: 28, personRetentionMonths: 6 });
   return {
     sim,
     db,

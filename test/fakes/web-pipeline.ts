@@ -14,6 +14,7 @@ import { createJobRegistry } from '../../src/scheduler/job-registry';
 import { createWorker } from '../../src/scheduler/worker';
 import { nextTenantRuns } from '../../src/scheduler/next-run';
 import { secretName } from '../../src/secrets/secret-store';
+import { inlineWriters } from '../../src/sync/work-hours-writer';
 import { createSyncService } from '../../src/sync/sync.service';
 import type { EmailPreviewPort, JobsPort, PeopleSearchPort } from '../../src/web/ports';
 import { peopleSearchPort } from '../../src/web-ports';
@@ -53,7 +54,7 @@ export function createRealPipelinePorts(env: TestServerEnv, outboxDir: string): 
   });
   const deps: PipelineDeps = {
     tenants,
-    sync: createSyncService({ db, envelope, clock, logger }, { backfillMonths: 6, rereadDays: 28, personRetentionMonths: 6 }),
+    sync: createSyncService({ db, envelope, clock, logger, writers: inlineWriters(db) }, { backfillMonths: 6, rereadDays: 28, personRetentionMonths: 6 }),
     insights: createInsightsService({ db, envelope, clock, logger }),
     delivery,
     clock,

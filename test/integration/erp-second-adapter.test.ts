@@ -9,6 +9,7 @@ import { createSecretStoreKeyProvider } from '../../src/crypto/key-provider';
 import type { Db } from '../../src/db/db';
 import { UpstreamError, ValidationError } from '../../src/errors';
 import { createInsightsService } from '../../src/insights/insights.service';
+import { inlineWriters } from '../../src/sync/work-hours-writer';
 import { createSyncService } from '../../src/sync/sync.service';
 import { createConnectorService } from '../../src/tenants/connector.service';
 import { createErpClientFor } from '../../src/tenants/erp-clients';
@@ -90,7 +91,7 @@ test('a second ERP kind is one registry entry: connection check, sync and insigh
 
   const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock });
   const erpFor = createErpClientFor({ tenants, secrets, ssrf, erp, clock, logger, options: { requestTimeoutMs: 5_000 } });
-  const sync = createSyncService({ db, envelope, clock, logger }, { backfillMonths: 2, rereadDays: 28, personRetentionMonths: 6 });
+  const sync = createSyncService({ db, envelope, clock, logger, writers: inlineWriters(db) }, { backfillMonths: 2, rereadDays: 28, personRetentionMonths: 6 });
   const synced = await sync.syncTenant({ id: tenant.id, timezone: tenant.timezone, country: tenant.country, halfDayEves: false }, await erpFor(tenant.id));
   expect(synced).toMatchObject({ people: 3, entries: hours().filter((h) => h.date >= '2026-01-04').length });
   expect(erpServer.requests).toContain('/api/hours');

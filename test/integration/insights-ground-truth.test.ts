@@ -12,6 +12,7 @@ import {
 } from '../../src/insights';
 import { loadPeople } from '../../src/insights/insights.repo';
 import { isPastRetention } from '../../src/retention/retention-rule';
+import { inlineWriters } from '../../src/sync/work-hours-writer';
 import { createSyncService } from '../../src/sync/sync.service';
 import { createMemoryLogger } from '../fakes/memory-logger';
 import { createSyncHarness, SIM_END, SYNC_NOW, type SyncHarness } from '../fakes/sync-harness';
@@ -75,7 +76,7 @@ describe('insight detection against the simulator ground truth', () => {
     h = await createSyncHarness({ employees: EMPLOYEES, months: MONTHS });
     truth = h.sim.company.groundTruth();
     const sync = createSyncService(
-      { db: h.db, envelope: h.envelope, clock: h.clock, logger: createMemoryLogger([]) },
+      { db: h.db, envelope: h.envelope, clock: h.clock, logger: createMemoryLogger([]), writers: inlineWriters(h.db) },
       { backfillMonths: BACKFILL_MONTHS, rereadDays: 28, personRetentionMonths: RETENTION_MONTHS },
     );
     await sync.syncTenant(h.tenant, h.client());

@@ -139,7 +139,7 @@ describe('registered jobs', () => {
         runId: 'r', tenantId: null, slot: '2026-04', attempt: 1, checkpoint,
         saveCheckpoint: async (v) => void saved.push(JSON.parse(JSON.stringify(v))),
         count: (n, by = 1) => void (counts[n] = (counts[n] ?? 0) + by),
-        signal: new AbortController().signal, leaseFence: openFence, logger: createMemoryLogger(),
+        signal: new AbortController().signal, leaseFence: openFence, lease: { runId: 'r', owner: 'w' }, logger: createMemoryLogger(),
       };
       return { ctx, saved, counts };
     };
