@@ -28,10 +28,10 @@ const ENTRY = path.join(__dirname, `work-hours-thread-main${path.extname(__filen
 export function threadWriters(sqlite: SqliteOptions, logger: Logger): WorkHoursWriters {
   return (session, fence) => {
     const workerData: WriterThreadData = { sqlite, session, fence: fence.spec };
-    const worker = new Worker(ENTRY, {
-      workerData,
-      execArgv: ENTRY.endsWith('.ts') ? ['--import', 'tsx'] : [],
-    });
+    // Uncompiled, the thread registers tsx (a development dependency) before loading its TypeScript entry.
+    const worker = ENTRY.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(ENTRY)});`, { eval: true, workerData })
+      : new Worker(ENTRY, { workerData });
     const pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
     let nextId = 0;
     let gone: Error | undefined;
