@@ -17,10 +17,12 @@ import { threadWriters } from '../src/sync/work-hours-thread';
 import { inlineWriters } from '../src/sync/work-hours-writer';
 import type { NightChanges } from '../integrations/erp-simulator/night';
 import { numberArg, rssPeakSampler } from './args';
+import { writeFloor } from './write-floor';
 import { countingErp } from './counting-erp';
 import { startSimulatorProcess, type SimulatorProcess } from './simulator-process';
 
 const ZONE = 'Europe/Helsinki';
+const DB_KEY = 'bench-key-bench-key-bench-key-0000';
 
 /** The same pages the sync reads, fetched and dropped: the floor the sync's wall time is compared with. */
 async function rawFetch(erp: ErpClient, window: { from: string; to: string }): Promise<number> {
@@ -122,16 +124,12 @@ export async function run(args: string[]): Promise<void> {
   try {
     const today = DateTime.now().setZone(ZONE).toISODate() as string;
     const window = { from: DateTime.fromISO(today, { zone: ZONE }).minus({ months }).toISODate() as string, to: today };
-    const fetchStart = performance.now();
-    const raw = client();
-    await rawFetch(raw, window);
-    const fetchMs = performance.now() - fetchStart;
-
-    const db = openSqlite({ file: path.join(dir, 'bench.db'), key: 'bench-key-bench-key-bench-key-0000', keySetting: 'DB_KEY' });
+    const db = openSqlite({ file: path.join(dir, 'bench.db'), key: DB_KEY, keySetting: 'DB_KEY' });
     await migrateToLatest(db);
     const secrets = createLocalFileSecretStore({ file: path.join(dir, 'secrets.enc'), masterKey: Buffer.alloc(32, 7) });
     const envelope = createEnvelope({ keys: createSecretStoreKeyProvider({ secrets }), repo: createKyselyDataKeyRepo(db.kysely), clock: systemClock });
-    const writers = args.includes('--inline-writer') || !db.fileOptions ? inlineWriters(db) : threadWriters(db.fileOptions, logger);
+    const onThread = args.includes('--inline-writer') ? undefined : db.fileOptions;
+    const writers = onThread ? threadWriters(onThread, logger) : inlineWriters(db);
     const sync = createSyncService({ db, envelope, clock: systemClock, logger, writers }, { backfillMonths: months, rereadDays: 28, personRetentionMonths: 6 });
     const rss = rssPeakSampler();
     const wallStart = performance.now();
@@ -139,6 +137,12 @@ export async function run(args: string[]): Promise<void> {
     const result = await sync.syncTenant({ id: 'bench-tenant', timezone: ZONE, country: 'FI', halfDayEves: false }, erp);
     const wallMs = performance.now() - wallStart;
     const rssPeak = rss.stop();
+    // After the sync, so that the sync's memory peak is its own and not the raw fetch's garbage.
+    const fetchStart = performance.now();
+    const raw = client();
+    await rawFetch(raw, window);
+    const fetchMs = performance.now() - fetchStart;
+    const rowsWritten = result.entries + result.factsWritten;
     console.log(
       JSON.stringify({
         bench: 'sync',
@@ -153,10 +157,26 @@ export async function run(args: string[]): Promise<void> {
         retries: result.retries,
         wall_ms: Math.round(wallMs),
         fetch_ms: Math.round(fetchMs),
+        wall_to_fetch: Math.round((wallMs / fetchMs) * 100) / 100,
+        writer: onThread ? 'thread' : 'inline',
+        rows_written: rowsWritten,
+        rows_per_second: Math.round(rowsWritten / (wallMs / 1000)),
         rss_peak_mb: rssPeak,
       }),
     );
     if (incremental) await incrementalNight(sim, sync, client, { employees, months, rps, today });
+    // Last: it loads every stored row, which would inflate the memory figures above.
+    const floor = await writeFloor(db, dir, DB_KEY);
+    console.log(
+      JSON.stringify({
+        bench: 'sync-write-floor',
+        rows: floor.rows,
+        write_floor_ms: Math.round(floor.ms),
+        write_floor_rows_per_second: Math.round(floor.rows / (floor.ms / 1000)),
+        sync_rows_per_second: Math.round(rowsWritten / (wallMs / 1000)),
+        sync_to_floor: Math.round((rowsWritten / (wallMs / 1000) / (floor.rows / (floor.ms / 1000))) * 100) / 100,
+      }),
+    );
     await db.close();
   } finally {
     await sim.stop();

@@ -16,6 +16,8 @@ export interface SqliteOptions {
   key: string;
   /** Which setting supplied the key, named in the error when it does not open the file. */
   keySetting: string;
+  /** Page cache of this connection in KiB (default 32 MiB). */
+  cacheKib?: number;
 }
 
 /** No database yet at `file`: SQLite would create one there (or fill an empty file) when opened. */
@@ -64,7 +66,7 @@ export function openSqlite(options: SqliteOptions): Db {
   raw.pragma('busy_timeout = 10000');
   raw.pragma('synchronous = NORMAL');
   // Every page read from disk must be decrypted: a larger cache keeps hot index pages in plaintext memory.
-  raw.pragma('cache_size = -32768');
+  raw.pragma(`cache_size = -${Math.round(options.cacheKib ?? 32768)}`);
   raw.pragma('wal_autocheckpoint = 16384');
   if (!inMemory) fs.chmodSync(options.file, 0o600);
   const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(raw) });
