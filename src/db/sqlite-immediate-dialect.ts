@@ -9,21 +9,53 @@ import {
 } from 'kysely';
 import { storageErrorOf } from './storage-error';
 
-/** Storage faults surface as StorageError whichever statement hit them, inside a transaction or not. */
-class StorageFaultConnection implements DatabaseConnection {
+/** Distinct statements kept prepared per database; the app issues a few hundred distinct queries. */
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Prepared statements by SQL text, least recently used first. Preparing costs more than running most
+ * of our queries (Kysely's own connection prepares every query anew); the parameters vary, the text
+ * does not.
+ */
+function statementCache(database: SqliteDatabase.Database, size: number) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return (sqlText: string): SqliteDatabase.Statement => {
+    let statement = cache.get(sqlText);
+    if (statement) {
+      cache.delete(sqlText);
+    } else {
+      statement = database.prepare(sqlText);
+      if (cache.size >= size) cache.delete(cache.keys().next().value as string);
+    }
+    cache.set(sqlText, statement);
+    return statement;
+  };
+}
+
+/**
+ * Runs queries on statements prepared once. Storage faults surface as StorageError whichever statement
+ * hit them, inside a transaction or not.
+ */
+class CachedStatementConnection implements DatabaseConnection {
   constructor(
     private readonly inner: DatabaseConnection,
+    private readonly prepared: (sqlText: string) => SqliteDatabase.Statement,
     private readonly file: string,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      return await this.inner.executeQuery<R>(query);
+      const statement = this.prepared(query.sql);
+      const parameters = query.parameters as unknown[];
+      if (statement.reader) return { rows: statement.all(parameters) as R[] };
+      const { changes, lastInsertRowid } = statement.run(parameters);
+      return { rows: [], numAffectedRows: BigInt(changes), insertId: BigInt(lastInsertRowid) };
     } catch (err) {
       throw storageErrorOf(err, this.file);
     }
   }
 
+  /** Streaming iterates its statement, which must then not be shared: it gets its own. */
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
@@ -35,13 +67,15 @@ class StorageFaultConnection implements DatabaseConnection {
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #database: SqliteDatabase.Database;
+  readonly #prepared: (sqlText: string) => SqliteDatabase.Statement;
   constructor(database: SqliteDatabase.Database) {
     super({ database });
     this.#database = database;
+    this.#prepared = statementCache(database, STATEMENT_CACHE_SIZE);
   }
 
   override async acquireConnection(): Promise<DatabaseConnection> {
-    return new StorageFaultConnection(await super.acquireConnection(), this.#database.name);
+    return new CachedStatementConnection(await super.acquireConnection(), this.#prepared, this.#database.name);
   }
 
   override async beginTransaction(connection: DatabaseConnection): Promise<void> {

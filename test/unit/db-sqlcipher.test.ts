@@ -57,4 +57,28 @@ describe('SQLCipher database', () => {
     expect(rows[0]?.budget_minutes).toBe(120);
     await db.close();
   });
+
+  it('runs statements prepared once per text: the same answers as fresh ones, also past the cache bound and after a failed statement', async () => {
+    const db = openSqlite({ file: path.join(dir, 'x.db'), key: 'correct horse battery staple 123456', keySetting: 'DB_KEY' });
+    await migrateToLatest(db);
+    const insert = (i: number) =>
+      db.kysely
+        .insertInto('audit_events')
+        .values({ id: `a${i}`, at: '2026-11-26T00:00:00.000Z', actor_type: 'system', actor_id: null, tenant_id: `t${i % 7}`, action: 'test', object_type: null, object_id: null, ip: null, request_id: null, details_json: null })
+        .executeTakeFirstOrThrow();
+    const results = [];
+    for (let i = 0; i < 50; i += 1) results.push(await insert(i));
+    expect(results.map((r) => r.numInsertedOrUpdatedRows)).toEqual(Array(50).fill(BigInt(1)));
+    const countFor = async (tenant: string) =>
+      Number((await db.kysely.selectFrom('audit_events').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenant).executeTakeFirstOrThrow()).n);
+    expect(await Promise.all(Array.from({ length: 7 }, (_, t) => countFor(`t${t}`)))).toEqual([8, 7, 7, 7, 7, 7, 7]);
+    // More distinct texts than the cache keeps: the first text is prepared again and still answers.
+    for (let k = 1; k <= 600; k += 1) await db.kysely.selectFrom('audit_events').select('id').where('id', '=', 'a1').limit(k).execute();
+    expect(await countFor('t0')).toBe(8);
+    await expect(insert(3)).rejects.toThrow(/UNIQUE/);
+    const deleted = await db.kysely.deleteFrom('audit_events').where('tenant_id', '=', 't1').executeTakeFirstOrThrow();
+    expect(deleted.numDeletedRows).toBe(BigInt(7));
+    expect(await countFor('t1')).toBe(0);
+    await db.close();
+  });
 });
