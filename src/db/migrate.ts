@@ -10,6 +10,7 @@ import { staffConsoleMigration } from './migrations/008-staff-console';
 import { forgetEmployeeIpsMigration } from './migrations/009-forget-employee-ips';
 import { accountLanguageMigration } from './migrations/010-account-language';
 import { projectMoneyMigration } from './migrations/011-project-money';
+import { insightsPeriodIndexMigration } from './migrations/012-insights-period-index';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -24,6 +25,7 @@ function migrations(db: Db): Record<string, Migration> {
     '009-forget-employee-ips': forgetEmployeeIpsMigration(),
     '010-account-language': accountLanguageMigration,
     '011-project-money': projectMoneyMigration(db.dialect),
+    '012-insights-period-index': insightsPeriodIndexMigration,
   };
 }
 

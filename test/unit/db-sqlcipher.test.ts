@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -47,7 +48,7 @@ describe('SQLCipher database', () => {
 
   it('migrates idempotently and upserts on the key', async () => {
     const db = openSqlite({ file: ':memory:', key: 'k'.repeat(32), keySetting: 'DB_KEY' });
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language', '011-project-money']);
+    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language', '011-project-money', '012-insights-period-index']);
     expect(await migrateToLatest(db)).toEqual([]);
     const row = { tenant_id: 't', erp_project_id: 'p', manager_id: null, budget_minutes: 60, start_date: null, end_date: null, is_closed: 0 as const, updated_at: 'x' };
     await upsert(db, 'projects', [row], ['tenant_id', 'erp_project_id']);
@@ -80,6 +81,16 @@ describe('SQLCipher database', () => {
     const deleted = await db.kysely.deleteFrom('audit_events').where('tenant_id', '=', 't1').executeTakeFirstOrThrow();
     expect(deleted.numDeletedRows).toBe(BigInt(7));
     expect(await countFor('t1')).toBe(0);
+    await db.close();
+  });
+
+  it("answers the insights summary's queries (latest period, counts by kind and severity) from an index, without reading the tenant's other periods", async () => {
+    const db = openSqlite({ file: path.join(dir, 'x.db'), key: 'correct horse battery staple 123456', keySetting: 'DB_KEY' });
+    await migrateToLatest(db);
+    const plan = async (query: string) => (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db.kysely)).rows.map((r) => r.detail).join(' | ');
+    expect(await plan("select period from insights where tenant_id = 't' order by period desc limit 1")).toMatch(/COVERING INDEX insights_tenant_period/);
+    expect(await plan("select kind, count(*) from insights where tenant_id = 't' and period = '2026-W47' group by kind")).toMatch(/COVERING INDEX insights_tenant_period/);
+    expect(await plan("select severity, count(*) from insights where tenant_id = 't' and period = '2026-W47' group by severity")).toMatch(/COVERING INDEX insights_tenant_period/);
     await db.close();
   });
 });
