@@ -1,3 +1,4 @@
+import type { Translate } from './i18n';
 import { Router, type Request } from 'express';
 import type { AccountsService } from '../auth/accounts.service';
 import { sessionUser } from '../auth/middleware';
@@ -44,7 +45,7 @@ export function accountRoutes(deps: Deps): Router {
       return res.status(refused.status).render(PASSWORD_VIEW, { issues: refused.issues });
     }
     if (!result.ok) {
-      const refused = refusalView(result, 'The current password is not right.');
+      const refused = refusalView(result, 'auth.currentPasswordWrong', res.locals.t as Translate);
       return res.status(refused.status).render(PASSWORD_VIEW, refused.locals);
     }
     await audit(req, { tenantId: user.tenantId, action: ACCOUNT_AUDIT_ACTIONS.passwordChanged, object: { type: 'user', id: user.id }, details: { endedSessions: result.endedSessions } });

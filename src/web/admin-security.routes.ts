@@ -1,3 +1,4 @@
+import type { Translate } from './i18n';
 import { Router, type Request, type Response } from 'express';
 import { requireAdmin } from '../auth/middleware';
 import type { Refusal, UsersService } from '../auth/users.service';
@@ -30,7 +31,7 @@ export function adminSecurityRoutes(deps: Deps): Router {
     const admin = currentAdmin(req);
     if (result.reason === 'locked') {
       await audit(req, { tenantId: admin.tenantId, action: TOTP_AUDIT_ACTIONS.locked, object: { type: 'user', id: admin.id } });
-      return res.status(423).render(VIEW, { ...view, error: lockedMessage(result.lockedUntil) });
+      return res.status(423).render(VIEW, { ...view, error: lockedMessage(result.lockedUntil, res.locals.t as Translate) });
     }
     res.status(400).render(VIEW, view);
   }

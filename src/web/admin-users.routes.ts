@@ -1,3 +1,4 @@
+import type { Translate } from './i18n';
 import { Router, type Request, type Response } from 'express';
 import type { AccountsService } from '../auth/accounts.service';
 import { requireAdmin } from '../auth/middleware';
@@ -36,7 +37,7 @@ export function adminUsersRoutes(deps: Deps): Router {
     if (!(action in USER_AUDIT_ACTIONS)) throw new ValidationError('Unknown action', ['Choose disable, enable or remove.']);
     const reauth = await users.reauthenticate(admin.id, field(req.body, 'password'), sourceOf(req));
     if (!reauth.ok) {
-      const refused = refusalView(reauth, 'Your password is not right.');
+      const refused = refusalView(reauth, 'auth.yourPasswordWrong', res.locals.t as Translate);
       return render(req, res, refused.status, refused.locals);
     }
     const target = { tenantId: admin.tenantId, userId: param(req, 'id') };

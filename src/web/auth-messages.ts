@@ -1,14 +1,14 @@
 import type { Refusal } from '../auth/users.service';
 import { AppError, NotFoundError } from '../errors';
+import type { Translate, WebMessageKey } from './i18n';
 
 /** Worded for the user name, not the account: unknown names pause the same way, so this reveals nothing. */
-export const lockedMessage = (until: string): string =>
-  `Too many failed sign-in attempts. Sign-in with this user name is paused until ${until.slice(11, 16)} UTC; try again then or ask an operator to unlock it.`;
+export const lockedMessage = (until: string, t: Translate): string => t('auth.locked', { time: until.slice(11, 16) });
 
-/** How a form shows a refused password or code: 423 with the pause, else 400 with `wrong` beside the form. */
-export function refusalView(result: Refusal, wrong: string): { status: number; locals: Record<string, unknown> } {
-  if (result.reason === 'locked') return { status: 423, locals: { error: lockedMessage(result.lockedUntil) } };
-  return { status: 400, locals: { issues: [wrong] } };
+/** How a form shows a refused password or code: 423 with the pause, else 400 with the `wrong` text beside the form. */
+export function refusalView(result: Refusal, wrong: WebMessageKey, t: Translate): { status: number; locals: Record<string, unknown> } {
+  if (result.reason === 'locked') return { status: 423, locals: { error: lockedMessage(result.lockedUntil, t) } };
+  return { status: 400, locals: { issues: [t(wrong)] } };
 }
 
 /**

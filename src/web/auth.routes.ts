@@ -1,3 +1,4 @@
+import type { Translate } from './i18n';
 import { Router, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { InviteService } from '../auth/invites';
@@ -34,7 +35,7 @@ export function authRoutes(deps: Deps): Router {
     standardHeaders: 'draft-8',
     legacyHeaders: false,
     handler: (_req, res) => {
-      res.status(429).render('login.njk', { error: 'Too many sign-in attempts from this address. Wait a few minutes and try again.' });
+      res.status(429).render('login.njk', { error: (res.locals.t as Translate)('auth.throttled') });
     },
   });
 
@@ -54,7 +55,7 @@ export function authRoutes(deps: Deps): Router {
   async function failed(req: Request, res: Response, result: Exclude<LoginResult, { ok: true }>, userId: string | null, view: string) {
     const locked = result.reason === 'locked';
     await audit(req, { actor: { type: 'system', id: userId }, tenantId: null, action: locked ? 'auth.locked' : 'auth.login-failed', object: { type: 'user', id: userId } });
-    res.status(locked ? 423 : 401).render(view, { error: locked ? lockedMessage(result.lockedUntil) : 'The user name, password or code is not right.', next: safeNext(req.body?.next) });
+    res.status(locked ? 423 : 401).render(view, { error: locked ? lockedMessage(result.lockedUntil, res.locals.t as Translate) : (res.locals.t as Translate)('auth.wrongCredentials'), next: safeNext(req.body?.next) });
   }
 
   router.get('/', (req, res) => {
@@ -123,7 +124,7 @@ export function authRoutes(deps: Deps): Router {
     const { username } = invite;
     const password = field(req.body, 'password');
     if (password !== field(req.body, 'confirm')) {
-      return res.status(400).render('invite.njk', { token: param(req, 'token'), username, issues: ['The passwords do not match.'] });
+      return res.status(400).render('invite.njk', { token: param(req, 'token'), username, issues: [(res.locals.t as Translate)('auth.passwordsDiffer')] });
     }
     let userId: string;
     try {

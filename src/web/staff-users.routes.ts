@@ -1,3 +1,4 @@
+import type { Translate } from './i18n';
 import { Router, type Request, type Response } from 'express';
 import type { AccountsService } from '../auth/accounts.service';
 import { requireStaff, sessionUser } from '../auth/middleware';
@@ -49,7 +50,7 @@ export function staffUsersRoutes(deps: Deps): Router {
     if (action !== 'unlock') {
       const reauth = await users.reauthenticate(staff.id, field(req.body, 'password'), sourceOf(req));
       if (!reauth.ok) {
-        const refused = refusalView(reauth, 'Your password is not right.');
+        const refused = refusalView(reauth, 'auth.yourPasswordWrong', res.locals.t as Translate);
         return render(req, res, refused.status, refused.locals);
       }
     }
