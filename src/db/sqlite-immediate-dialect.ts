@@ -13,13 +13,23 @@ import { storageErrorOf } from './storage-error';
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
+ * Statements with more parameters than this are prepared for each use and not kept: they are the
+ * multi-row writes and long IN lists whose text changes with the batch, each one a large compiled
+ * program in native memory that the garbage collector does not see, and their preparing is small
+ * next to the rows they carry.
+ */
+const MAX_CACHED_PARAMETERS = 64;
+
+/**
  * Prepared statements by SQL text, least recently used first. Preparing costs more than running most
  * of our queries (Kysely's own connection prepares every query anew); the parameters vary, the text
  * does not.
  */
 function statementCache(database: SqliteDatabase.Database, size: number) {
   const cache = new Map<string, SqliteDatabase.Statement>();
-  return (sqlText: string): SqliteDatabase.Statement => {
+  return (query: CompiledQuery): SqliteDatabase.Statement => {
+    const sqlText = query.sql;
+    if (query.parameters.length > MAX_CACHED_PARAMETERS) return database.prepare(sqlText);
     let statement = cache.get(sqlText);
     if (statement) {
       cache.delete(sqlText);
@@ -39,13 +49,13 @@ function statementCache(database: SqliteDatabase.Database, size: number) {
 class CachedStatementConnection implements DatabaseConnection {
   constructor(
     private readonly inner: DatabaseConnection,
-    private readonly prepared: (sqlText: string) => SqliteDatabase.Statement,
+    private readonly prepared: (query: CompiledQuery) => SqliteDatabase.Statement,
     private readonly file: string,
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     try {
-      const statement = this.prepared(query.sql);
+      const statement = this.prepared(query);
       const parameters = query.parameters as unknown[];
       if (statement.reader) return { rows: statement.all(parameters) as R[] };
       const { changes, lastInsertRowid } = statement.run(parameters);
@@ -67,7 +77,7 @@ class CachedStatementConnection implements DatabaseConnection {
 
 class ImmediateSqliteDriver extends SqliteDriver {
   readonly #database: SqliteDatabase.Database;
-  readonly #prepared: (sqlText: string) => SqliteDatabase.Statement;
+  readonly #prepared: (query: CompiledQuery) => SqliteDatabase.Statement;
   constructor(database: SqliteDatabase.Database) {
     super({ database });
     this.#database = database;

@@ -93,14 +93,12 @@ export function wholeWeeks(range: { from: string; to: string }, isoWeek: (date: 
 export interface MoneyPass {
   weeks: Set<string>;
   fresh: Map<string, MoneyTotals>;
-  /** Entries already counted in `fresh`, so a row served twice is counted once. */
-  seen: Set<string>;
 }
 
 const keyOf = (projectId: string, week: string): string => `${projectId}|${week}`;
 
 export function startMoneyPass(run: WriteRun, range: { from: string; to: string }): MoneyPass {
-  return { weeks: wholeWeeks(range, (d) => run.calendar.isoWeek(d), run.calendar.timezone), fresh: new Map(), seen: new Set() };
+  return { weeks: wholeWeeks(range, (d) => run.calendar.isoWeek(d), run.calendar.timezone), fresh: new Map() };
 }
 
 type Trx = Transaction<Database>;
@@ -110,6 +108,11 @@ interface StoredEntry {
   date: string;
   minutes: number;
   billable: number;
+}
+
+/** A stored entry as a page about to overwrite it finds it, with the stamp of the run that wrote it. */
+export interface PreviousEntry extends StoredEntry {
+  updated_at: string;
 }
 
 /** Parameters per IN list, below both SQLite's and SQL Server's limits with room for the rest. */
@@ -172,13 +175,16 @@ const sameEntry = (a: StoredEntry, b: ErpWorkHour): boolean =>
 
 /**
  * Inside the transaction that writes `entries` (before their rows change): entries in the pass's
- * weeks go to its fresh totals; the others move the stored totals by their difference.
+ * weeks go to its fresh totals; the others move the stored totals by their difference. A row served
+ * twice is counted once: the second time its stored row already carries this run's stamp, and a pass
+ * is the first thing in its run to write its weeks (so no other write of the run stamped them). The
+ * database answers that instead of a set of every ID seen, which would grow with the window.
  */
 export async function applyEntries(
   run: WriteRun,
   trx: Trx,
   entries: readonly ErpWorkHour[],
-  previous: ReadonlyMap<string, StoredEntry>,
+  previous: ReadonlyMap<string, PreviousEntry>,
   pass: MoneyPass | undefined,
 ): Promise<void> {
   const week = (date: string): string => run.calendar.isoWeek(date);
@@ -191,8 +197,7 @@ export async function applyEntries(
     if (old?.erp_project_id && !settled(week(old.date))) removals.push(old);
     if (e.projectId === null) continue;
     if (pass && settled(week(e.date))) {
-      if (pass.seen.has(e.id)) continue;
-      pass.seen.add(e.id);
+      if (old?.updated_at === run.stamp) continue;
       const key = keyOf(e.projectId, week(e.date));
       const totals = pass.fresh.get(key) ?? emptyTotals();
       addEntry(totals, e, run.hourCosts.get(e.personId) ?? null);

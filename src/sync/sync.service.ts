@@ -159,18 +159,16 @@ export function createSyncService(
       );
       const hours: WorkHoursPass = { run, writer, signal };
       try {
-        if (watermark === null) {
-          await writer.beginPass(run.window);
-          await readWorkHours(hours, run.window);
-          await sweepUnseen(hours, run.window);
-        } else {
+        // The complete read comes first, so that no other write of this run has stamped its weeks yet.
+        const pass = watermark === null ? run.window : recent;
+        await writer.beginPass(pass);
+        await readWorkHours(hours, pass);
+        await sweepUnseen(hours, pass);
+        await writer.settlePass();
+        if (watermark !== null) {
           await readWorkHours(hours, { ...run.window, changedSince: watermark });
           await applyDeletedWorkHours(hours, watermark);
-          await writer.beginPass(recent);
-          await readWorkHours(hours, recent);
-          await sweepUnseen(hours, recent);
         }
-        await writer.settlePass();
       } finally {
         await writer.close();
       }

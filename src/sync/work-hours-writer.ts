@@ -51,7 +51,7 @@ async function writePages(run: WriteRun, kept: ErpWorkHour[], money: MoneyPass |
     // An edit can move an entry to another day or person: the old day needs recomputing too.
     const previous = await trx
       .selectFrom('work_entries')
-      .select(['erp_entry_id', 'erp_person_id', 'erp_project_id', 'date', 'minutes', 'billable'])
+      .select(['erp_entry_id', 'erp_person_id', 'erp_project_id', 'date', 'minutes', 'billable', 'updated_at'])
       .where('tenant_id', '=', run.tenantId)
       .where('erp_entry_id', 'in', kept.map((e) => e.id))
       .execute();

@@ -80,4 +80,22 @@ describe('the work-hour writer thread (its own connection to a real SQLCipher fi
     expect(JSON.stringify(logs)).not.toContain('not-the-key');
     expect(await stored()).toEqual([]);
   });
+
+  it('counts an entry served twice in a complete read once in its week, and again in the next run that reads the week', async () => {
+    const priced = (minutes: number): ErpWorkHour => ({ ...entry('e1', '2026-11-03', minutes), unitPrice: { amount: 60, currency: 'EUR' } });
+    const money = async () =>
+      db.kysely.selectFrom('project_money_weeks').select(['week', 'billable_minutes', 'value_cents', 'unpriced_minutes']).where('tenant_id', '=', TENANT).execute();
+    const pass = async (stamp: string, pages: ErpWorkHour[][]) => {
+      const writer = threadWriters(options, createMemoryLogger([]))({ ...session, stamp }, { check: openFence, spec: {} });
+      await writer.beginPass({ from: '2026-11-02', to: '2026-11-08' });
+      for (const page of pages) await writer.write(page);
+      await writer.settlePass();
+      await writer.close();
+    };
+    // Paging that shifts under an upstream insert serves the same row on two pages.
+    await pass(session.stamp, [[priced(60)], [priced(60), entry('e2', '2026-11-04', 30)]]);
+    expect(await money()).toEqual([{ week: '2026-W45', billable_minutes: 60, value_cents: 6000, unpriced_minutes: 30 }]);
+    await pass('2026-11-27T05:00:00.000Z', [[priced(120)]]);
+    expect(await money()).toEqual([{ week: '2026-W45', billable_minutes: 120, value_cents: 12000, unpriced_minutes: 0 }]);
+  });
 });
