@@ -18,18 +18,18 @@ import { startSimulatorProcess } from './simulator-process';
 import { onboardTenant } from '../src/tenants/onboarding';
 
 const run$ = promisify(execFile);
-const ZONE = 'Europe/Helsinki';
+export const ZONE = 'Europe/Helsinki';
 // Logs go to stderr so that stdout carries only the result lines.
-const logger = () => createLogger({ level: 'warn', format: 'json', stream: process.stderr });
+export const logger = () => createLogger({ level: 'warn', format: 'json', stream: process.stderr });
 
-interface Fixture {
+export interface Fixture {
   tenantId: string;
   staff: { username: string; password: string; totpSecret: string };
   apiKey: string;
 }
 
 /** A tenant with a synced company and computed insights, a staff account and a read API key. */
-async function prepare(env: Record<string, string>, employees: number): Promise<Fixture> {
+export async function prepare(env: Record<string, string>, employees: number): Promise<Fixture> {
   const endDate = DateTime.now().setZone(ZONE).minus({ days: 1 }).toISODate() as string;
   const sim = await startSimulatorProcess(['--employees', String(employees), '--months', '14', '--end-date', endDate]);
   const rt = await createRuntime(loadConfig({ ...env, NODE_ENV: 'development', ERP_REQUESTS_PER_SECOND: '100' }), logger());
@@ -51,6 +51,27 @@ async function prepare(env: Record<string, string>, employees: number): Promise<
     await rt.close();
     await sim.stop();
   }
+}
+
+export interface Target {
+  target: string;
+  path: string;
+  headers: Record<string, string>;
+}
+
+/** The login page and the insights summary API: the targets that need no staff session. */
+export function publicTargets(fixture: Fixture): [Target, Target] {
+  return [
+    { target: 'login-page', path: '/login', headers: {} },
+    { target: 'api-insights-summary', path: `/api/v1/tenants/${fixture.tenantId}/insights/summary`, headers: { authorization: `Bearer ${fixture.apiKey}` } },
+  ];
+}
+
+/** One request before the load run, so a refused target fails the bench instead of timing error pages; returns the body size. */
+export async function probe(base: string, t: Target): Promise<number> {
+  const res = await fetch(base + t.path, { headers: t.headers, redirect: 'manual' });
+  if (res.status !== 200) throw new Error(`${t.target}: ${t.path} answered ${res.status} before the load run`);
+  return (await res.arrayBuffer()).byteLength;
 }
 
 /** Password + TOTP sign-in over HTTP, as a browser does it; returns the Cookie header of the session. */
@@ -78,14 +99,18 @@ async function signIn(base: string, staff: Fixture['staff']): Promise<string> {
   return [...jar].map(([k, v]) => `${k}=${v}`).join('; ');
 }
 
-/** autocannon in its own process, so the load generator does not share the server's event loop. */
-async function load(url: string, headers: Record<string, string>, seconds: number, connections: number) {
+/**
+ * autocannon in its own process, so the load generator does not share the server's event loop. With
+ * `rate` (requests/s over all connections) the server is not saturated and the latencies show stalls.
+ */
+export async function load(url: string, headers: Record<string, string>, seconds: number, connections: number, rate?: number) {
   const headerArgs = Object.entries(headers).flatMap(([k, v]) => ['-H', `${k}=${v}`]);
+  const rateArgs = rate ? ['-R', String(rate)] : [];
   const cli = require.resolve('autocannon/autocannon.js');
-  const { stdout } = await run$(process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...headerArgs, url], {
+  const { stdout } = await run$(process.execPath, [cli, '-j', '-c', String(connections), '-d', String(seconds), ...rateArgs, ...headerArgs, url], {
     maxBuffer: 16 * 1024 * 1024,
   });
-  return JSON.parse(stdout) as { requests: { average: number }; latency: { p99: number }; non2xx: number; errors: number };
+  return JSON.parse(stdout) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
 }
 
 /** The yardstick: a bare express JSON handler in the same process, measured in the same run. */
@@ -128,19 +153,14 @@ export async function run(args: string[]): Promise<void> {
     try {
       const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
       const cookie = await signIn(base, fixture.staff);
-      const targets: { target: string; path: string; headers: Record<string, string> }[] = [
-        { target: 'login-page', path: '/login', headers: {} },
-        { target: 'staff-runs-page', path: '/staff/runs', headers: { cookie } },
-        { target: 'api-insights-summary', path: `/api/v1/tenants/${fixture.tenantId}/insights/summary`, headers: { authorization: `Bearer ${fixture.apiKey}` } },
-      ];
+      const [loginPage, apiSummary] = publicTargets(fixture);
+      const targets: Target[] = [loginPage, { target: 'staff-runs-page', path: '/staff/runs', headers: { cookie } }, apiSummary];
       const bare = await startBareExpress();
       const bareRun = await load(bare.url, {}, seconds, connections).finally(() => bare.close());
       const bareRps = Math.round(bareRun.requests.average);
       console.log(JSON.stringify({ bench: 'http', target: 'bare-express', requests_per_s: bareRps, p99_ms: bareRun.latency.p99, seconds, connections }));
       for (const t of targets) {
-        const probe = await fetch(base + t.path, { headers: t.headers, redirect: 'manual' });
-        if (probe.status !== 200) throw new Error(`${t.target}: ${t.path} answered ${probe.status} before the load run`);
-        const responseBytes = (await probe.arrayBuffer()).byteLength;
+        const responseBytes = await probe(base, t);
         const r = await load(base + t.path, t.headers, seconds, connections);
         console.log(
           JSON.stringify({

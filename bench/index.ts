@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<{ run(args: string[]): Promise<void>
   insights: () => import('./insights'),
   pipeline: () => import('./pipeline'),
   http: () => import('./http'),
+  'http-sync': () => import('./http-sync'),
 };
 
 async function main(): Promise<void> {
