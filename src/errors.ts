@@ -2,23 +2,44 @@
  * Typed errors raised at the edges. Messages must never carry secrets, names or email addresses:
  * they end up in logs, job-run records and JSON error bodies.
  */
+/**
+ * One sentence of a web page in the reader's language: a key of the page catalogs (src/web/i18n) and the
+ * values it names. Pages show an error by these; the JSON API, logs and job records keep its English message.
+ */
+export interface PageText {
+  key: string;
+  params?: Record<string, string | number>;
+}
+
+export interface AppErrorOptions {
+  cause?: unknown;
+  /** The message as page sentences, in order; without them a page shows the English message. */
+  pageTexts?: readonly PageText[];
+}
+
 export class AppError extends Error {
   readonly status: number = 500;
   readonly code: string = 'internal';
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  readonly pageTexts: readonly PageText[] | undefined;
+  constructor(message: string, options?: AppErrorOptions) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = new.target.name;
+    this.pageTexts = options?.pageTexts;
   }
 }
 
 export class ValidationError extends AppError {
   override readonly status = 400;
   override readonly code = 'validation';
+  /** The issues as page texts, one per issue. A ZodError as `cause` instead lets the page word each field itself. */
+  readonly issueTexts: readonly PageText[] | undefined;
   constructor(
     message: string,
     readonly issues: string[] = [],
+    options?: AppErrorOptions & { issueTexts?: readonly PageText[] },
   ) {
-    super(message);
+    super(message, options);
+    this.issueTexts = options?.issueTexts;
   }
 }
 
@@ -50,10 +71,12 @@ export class TenantInactiveError extends AppError {
   override readonly status = 403;
   override readonly code: string;
   constructor(readonly tenantStatus: string) {
+    const suspended = tenantStatus === 'suspended';
     super(
-      tenantStatus === 'suspended'
+      suspended
         ? 'The service for this organisation is suspended: nothing syncs, sends or issues API keys; data can still be read and exported'
         : 'The contract of this organisation has ended: nothing syncs, sends or issues API keys; data can still be read and exported until it is purged',
+      { pageTexts: [{ key: suspended ? 'error.tenantSuspended' : 'error.tenantEnded' }] },
     );
     this.code = tenantStatus === 'suspended' ? 'tenant_suspended' : 'tenant_ended';
   }
@@ -67,7 +90,7 @@ export class UpstreamError extends AppError {
     message: string,
     readonly upstream: string,
     readonly retryable: boolean,
-    options?: { cause?: unknown },
+    options?: AppErrorOptions,
   ) {
     super(message, options);
   }

@@ -20,9 +20,13 @@ export interface ErpConnection {
   credentials: ErpCredentials;
 }
 
+/** The languages of the connector page; an adapter brings its form texts in each. */
+export type FormLanguage = 'fi' | 'sv' | 'en';
+export type LocalText = Readonly<Record<FormLanguage, string>>;
+
 export interface ErpFormField {
   name: string;
-  label: string;
+  label: LocalText;
   /** Secret fields are never shown again, never echoed back into a form and never logged. */
   secret: boolean;
   maxLength: number;
@@ -66,13 +70,16 @@ export interface ErpAdapter {
   /** Stored on the tenant row; never renamed once tenants use it. */
   kind: string;
   /** What the connector page calls this ERP. */
-  label: string;
+  label: LocalText;
   baseUrlPlaceholder: string;
   /** One or two sentences on the connector page: where in the ERP an admin makes these credentials. */
-  help: string;
+  help: LocalText;
   /** The credential fields besides the base URL, in form order. */
   fields: readonly ErpFormField[];
-  /** Validates entered credentials (issues read as sentences an admin can act on) and stored ones. */
+  /**
+   * Validates entered credentials (issues read as English sentences an admin can act on, for the API;
+   * pages word each issue themselves by the field's label) and stored ones.
+   */
   credentialsSchema: z.ZodType<ErpCredentials>;
   /** Enough for an admin to recognise which credentials are stored; never a secret. */
   credentialHint(credentials: ErpCredentials): string | null;

@@ -13,12 +13,16 @@ const parse = (credentials: ErpCredentials) => credentialsSchema.parse(credentia
 
 export const severaAdapter: ErpAdapter = {
   kind: 'severa',
-  label: 'Visma Severa',
+  label: { en: 'Visma Severa', fi: 'Visma Severa', sv: 'Visma Severa' },
   baseUrlPlaceholder: 'https://api.severa.visma.com/rest-api',
-  help: 'Create client credentials in your ERP (Settings → REST API) with read scopes for users, hours, activities and projects, and settings to use the company holiday calendar.',
+  help: {
+    en: 'Create client credentials in your ERP (Settings → REST API) with read scopes for users, hours, activities and projects, and settings to use the company holiday calendar.',
+    fi: 'Luo ERP:hen asiakastunnukset (Asetukset → REST API), joilla on lukuoikeus käyttäjiin, tunteihin, aktiviteetteihin ja projekteihin sekä asetuksiin, jotta yrityksen lomakalenteria voi käyttää.',
+    sv: 'Skapa klientuppgifter i ert ERP-system (Inställningar → REST API) med läsbehörighet för användare, timmar, aktiviteter och projekt, samt för inställningar för att använda företagets helgkalender.',
+  },
   fields: [
-    { name: 'clientId', label: 'Client ID', secret: false, maxLength: 200 },
-    { name: 'clientSecret', label: 'Client secret', secret: true, maxLength: 500 },
+    { name: 'clientId', label: { en: 'Client ID', fi: 'Asiakastunnus (client ID)', sv: 'Klient-ID' }, secret: false, maxLength: 200 },
+    { name: 'clientSecret', label: { en: 'Client secret', fi: 'Asiakassalaisuus (client secret)', sv: 'Klienthemlighet' }, secret: true, maxLength: 500 },
   ],
   credentialsSchema,
   // Only the tail of the client ID, enough for an admin to recognise which credentials are in use.

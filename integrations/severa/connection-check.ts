@@ -76,7 +76,10 @@ export async function checkSeveraConnection(options: ErpConnectionCheckOptions &
     // Severa's own explanation (an ExceptionModel message: bad credentials, a missing scope) says what to
     // change; for an address that is no Severa API whatever answered there is beside the point.
     const explained = failure === 'credentials' || failure === 'permission';
-    const said = explained && err instanceof ErpRefusedError && err.explanation ? ` The ERP said: "${err.explanation}".` : '';
-    throw new UpstreamError(VERIFY_MESSAGES[failure] + said, UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err });
+    const explanation = explained && err instanceof ErpRefusedError ? err.explanation : null;
+    const said = explanation ? ` The ERP said: "${explanation}".` : '';
+    // The page words the failure in its reader's language; the ERP's explanation stays as the ERP said it.
+    const pageTexts = [{ key: `connector.check.${failure}` }, ...(explanation ? [{ key: 'connector.erpSaid', params: { text: explanation } }] : [])];
+    throw new UpstreamError(VERIFY_MESSAGES[failure] + said, UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err, pageTexts });
   }
 }

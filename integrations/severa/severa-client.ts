@@ -12,6 +12,7 @@ import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
 import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
 import type { ErpRequestInfo } from '../erp/adapter';
+import { erpRefusalMessage, type ErpRefusalKind } from '../erp/refusal';
 import type { ErpClient, ErpHoliday, ErpPersonName, ErpRowCounts } from '../erp/erp-client';
 import { erpExplanation } from './error-body';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
@@ -157,19 +158,12 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
     const { status } = res;
     if (status === 429 || status >= 500) return undefined;
     const explanation = status >= 400 ? erpExplanation(res.body) : null;
-    const said = explanation ? ` The ERP said: "${explanation}".` : '';
-    const refuse = (message: string) => new ErpRefusedError(message + said, status, explanation);
-    if (status === 401 || (!spec.authenticated && (status === 400 || status === 403))) {
-      return refuse('ERP rejected the credentials (client ID and secret).');
-    }
-    if (status >= 300 && status < 400) {
-      return refuse(`ERP answered ${path} with a redirect (${status}); redirects are not followed.`);
-    }
-    if (status === 403) {
-      return refuse(`ERP refused ${path} (403): the API client lacks a read scope or an add-on.`);
-    }
-    if (status === 404) return refuse(`ERP resource not found: ${path}.`);
-    return refuse(`ERP answered ${path} with unexpected status ${status}.`);
+    const refuse = (kind: ErpRefusalKind) => new ErpRefusedError(erpRefusalMessage({ kind, path, status, explanation }), status, explanation);
+    if (status === 401 || (!spec.authenticated && (status === 400 || status === 403))) return refuse('credentials');
+    if (status >= 300 && status < 400) return refuse('redirect');
+    if (status === 403) return refuse('scope');
+    if (status === 404) return refuse('not-found');
+    return refuse('status');
   }
 
   function serverWait(res: HttpResponse): number | undefined {

@@ -102,7 +102,7 @@ export function createAccountsService(deps: {
       if (!reauth.ok) return reauth;
       const user = await db.kysely.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
       checkPasswordPolicy(next, { username: user.username });
-      if (current === next) throw new ValidationError('The password does not meet the requirements', ['Choose a password other than the current one.']);
+      if (current === next) throw new ValidationError('The password does not meet the requirements', ['Choose a password other than the current one.'], { issueTexts: [{ key: 'password.same' }] });
       await db.kysely.updateTable('users').set({ password_hash: await passwords.hash(next) }).where('id', '=', userId).execute();
       return { ok: true, endedSessions: await sessions.destroyAllForUser(userId, keepSessionHash) };
     },
@@ -112,7 +112,7 @@ export function createAccountsService(deps: {
       let query = db.kysely.updateTable('users').set({ disabled_at: disabled ? nowIso() : null }).where('id', '=', userId);
       if (disabled && keepOneActive) query = query.where(othersActive(tenantId, userId), '>', 0);
       const result = await query.executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw new ConflictError(LAST_ADMIN);
+      if (Number(result.numUpdatedRows) === 0) throw new ConflictError(LAST_ADMIN, { pageTexts: [{ key: 'users.lastAdmin' }] });
       return { endedSessions: disabled ? await sessions.destroyAllForUser(userId) : 0 };
     },
 
@@ -120,7 +120,7 @@ export function createAccountsService(deps: {
       await tenantAdmin(tenantId, userId);
       const endedSessions = await db.kysely.transaction().execute(async (trx) => {
         const result = await trx.deleteFrom('users').where('id', '=', userId).where(othersActive(tenantId, userId), '>', 0).executeTakeFirst();
-        if (Number(result.numDeletedRows) === 0) throw new ConflictError(LAST_ADMIN);
+        if (Number(result.numDeletedRows) === 0) throw new ConflictError(LAST_ADMIN, { pageTexts: [{ key: 'users.lastAdmin' }] });
         await trx.deleteFrom('password_resets').where('user_id', '=', userId).execute();
         const ended = await trx.deleteFrom('sessions').where('user_id', '=', userId).executeTakeFirst();
         return Number(ended.numDeletedRows);
@@ -149,12 +149,12 @@ export function createAccountsService(deps: {
 
     async useReset(token, password) {
       const reset = /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await resetRow(token) : undefined;
-      if (!reset) throw new NotFoundError(RESET_GONE);
+      if (!reset) throw new NotFoundError(RESET_GONE, { pageTexts: [{ key: 'reset.gone' }] });
       checkPasswordPolicy(password, { username: reset.username });
       const passwordHash = await passwords.hash(password);
       await db.kysely.transaction().execute(async (trx) => {
         const used = await trx.updateTable('password_resets').set({ used_at: nowIso() }).where('id', '=', reset.id).where('used_at', 'is', null).where('expires_at', '>', nowIso()).executeTakeFirst();
-        if (Number(used.numUpdatedRows) === 0) throw new NotFoundError(RESET_GONE);
+        if (Number(used.numUpdatedRows) === 0) throw new NotFoundError(RESET_GONE, { pageTexts: [{ key: 'reset.gone' }] });
         await trx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', reset.user_id).execute();
       });
       await sessions.destroyAllForUser(reset.user_id);

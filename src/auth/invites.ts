@@ -48,7 +48,7 @@ export function createInviteService(deps: { db: Db; clock: Clock }): InviteServi
           .where('used_at', 'is', null)
           .where('expires_at', '>', now.toISOString())
           .executeTakeFirst();
-        if (user || open) throw new ConflictError('That user name is taken or already invited; choose another');
+        if (user || open) throw new ConflictError('That user name is taken or already invited; choose another', { pageTexts: [{ key: 'invite.taken' }] });
         await trx
           .insertInto('invites')
           .values({ id, token_hash: sha256(token), tenant_id: tenantId, created_by: createdBy, expires_at: expiresAt, used_at: null, created_at: now.toISOString(), username })

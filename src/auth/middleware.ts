@@ -76,7 +76,7 @@ export function requireCsrf() {
     if (!UNSAFE.has(req.method) || req.auth?.kind === 'api-key') return next();
     const body = req.body as Record<string, unknown> | undefined;
     const token = req.get('x-csrf-token') ?? body?._csrf;
-    if (!safeTokenEquals(req.csrfToken, token)) return next(new ForbiddenError('The form expired or did not come from this site. Reload the page and try again.'));
+    if (!safeTokenEquals(req.csrfToken, token)) return next(new ForbiddenError('The form expired or did not come from this site. Reload the page and try again.', { pageTexts: [{ key: 'error.formExpired' }] }));
     next();
   };
 }
@@ -92,13 +92,13 @@ export function sessionUser(req: Request) {
 export function requireStaff(req: Request, _res: Response, next: NextFunction): void {
   const user = sessionUser(req);
   if (!user) return next(new UnauthorizedError('Sign in to continue'));
-  if (user.role !== 'staff') return next(new ForbiddenError('This page is for operator staff'));
+  if (user.role !== 'staff') return next(new ForbiddenError('This page is for operator staff', { pageTexts: [{ key: 'error.staffOnly' }] }));
   next();
 }
 
 export function requireAdmin(req: Request, _res: Response, next: NextFunction): void {
   const user = sessionUser(req);
   if (!user) return next(new UnauthorizedError('Sign in to continue'));
-  if (user.role !== 'admin' || !user.tenantId) return next(new ForbiddenError('This page is for customer admins'));
+  if (user.role !== 'admin' || !user.tenantId) return next(new ForbiddenError('This page is for customer admins', { pageTexts: [{ key: 'error.adminOnly' }] }));
   next();
 }

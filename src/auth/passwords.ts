@@ -1,5 +1,5 @@
 import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
-import { ValidationError } from '../errors';
+import { ValidationError, type PageText } from '../errors';
 import { isCommonPassword } from './common-passwords';
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions): Promise<Buffer> =>
@@ -61,12 +61,14 @@ async function verifyPassword(password: string, stored: string): Promise<boolean
 
 /** Throws ValidationError listing every rule the new password breaks. */
 export function checkPasswordPolicy(password: string, context: { username?: string } = {}): void {
-  const issues: string[] = [];
-  if (password.length < MIN_PASSWORD_LENGTH) issues.push(`Use at least ${MIN_PASSWORD_LENGTH} characters.`);
-  if (password.length > 256) issues.push('Use at most 256 characters.');
-  if (isCommonPassword(password)) issues.push('This password is too common; choose something less predictable.');
+  const broken: Array<[string, PageText]> = [];
+  if (password.length < MIN_PASSWORD_LENGTH) broken.push([`Use at least ${MIN_PASSWORD_LENGTH} characters.`, { key: 'password.tooShort', params: { min: MIN_PASSWORD_LENGTH } }]);
+  if (password.length > 256) broken.push(['Use at most 256 characters.', { key: 'password.tooLong' }]);
+  if (isCommonPassword(password)) broken.push(['This password is too common; choose something less predictable.', { key: 'password.common' }]);
   if (context.username && password.toLowerCase().includes(context.username.toLowerCase())) {
-    issues.push('The password must not contain the user name.');
+    broken.push(['The password must not contain the user name.', { key: 'password.containsName' }]);
   }
-  if (issues.length > 0) throw new ValidationError('The password does not meet the requirements', issues);
+  if (broken.length > 0) {
+    throw new ValidationError('The password does not meet the requirements', broken.map(([issue]) => issue), { issueTexts: broken.map(([, text]) => text) });
+  }
 }

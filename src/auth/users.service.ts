@@ -257,7 +257,7 @@ export function createUsersService(deps: {
 
     async startTotpEnrolment(userId, password, source) {
       const user = await loadAdmin(userId);
-      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on; turn it off first to change the authenticator');
+      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on; turn it off first to change the authenticator', { pageTexts: [{ key: 'users.totpAlreadyOnChange' }] });
       const reauth = await counted(user, source, passwordMatches(user, password));
       if (!reauth.ok) return reauth;
       const enrolment = newTotpEnrolment(user.username);
@@ -268,7 +268,7 @@ export function createUsersService(deps: {
 
     async confirmTotp(userId, code, source) {
       const user = await loadAdmin(userId);
-      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on');
+      if (user.mfa_enabled === 1) throw new ConflictError('Two-step sign-in is already on', { pageTexts: [{ key: 'users.totpAlreadyOn' }] });
       const result = await counted(user, source, () => useCode(user, code));
       if (!result.ok) return result;
       await db.kysely.updateTable('users').set({ mfa_enabled: 1 }).where('id', '=', user.id).execute();
@@ -277,7 +277,7 @@ export function createUsersService(deps: {
 
     async disableTotp(userId, password, code, source) {
       const user = await loadAdmin(userId);
-      if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off');
+      if (user.mfa_enabled !== 1) throw new ConflictError('Two-step sign-in is already off', { pageTexts: [{ key: 'users.totpAlreadyOff' }] });
       const both = passwordMatches(user, password);
       const result = await counted(user, source, async () => (await both()) && (await useCode(user, code)));
       if (!result.ok) return result;

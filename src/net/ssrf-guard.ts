@@ -171,20 +171,20 @@ export function createSsrfGuard(deps: SsrfGuardDeps): SsrfGuard {
     try {
       url = new URL(raw);
     } catch {
-      throw new ValidationError('ERP base URL is not a valid URL');
+      throw new ValidationError('ERP base URL is not a valid URL', [], { pageTexts: [{ key: 'url.invalid' }] });
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-      throw new ValidationError('ERP base URL must use https');
+      throw new ValidationError('ERP base URL must use https', [], { pageTexts: [{ key: 'url.https' }] });
     }
     if (url.protocol === 'http:' && deps.mode === 'production') {
-      throw new ValidationError('ERP base URL must use https');
+      throw new ValidationError('ERP base URL must use https', [], { pageTexts: [{ key: 'url.https' }] });
     }
     if (url.username !== '' || url.password !== '') {
       // The value itself is not echoed: it may be a password.
-      throw new ValidationError('ERP base URL must not contain a user name or password');
+      throw new ValidationError('ERP base URL must not contain a user name or password', [], { pageTexts: [{ key: 'url.userinfo' }] });
     }
     const host = bare(url.hostname);
-    if (host === '') throw new ValidationError('ERP base URL has no host');
+    if (host === '') throw new ValidationError('ERP base URL has no host', [], { pageTexts: [{ key: 'url.noHost' }] });
 
     let addresses: string[];
     if (net.isIP(host) !== 0) {
@@ -193,17 +193,17 @@ export function createSsrfGuard(deps: SsrfGuardDeps): SsrfGuard {
       try {
         addresses = await lookup(host);
       } catch {
-        throw new ValidationError(`ERP host ${host} could not be resolved`);
+        throw new ValidationError(`ERP host ${host} could not be resolved`, [], { pageTexts: [{ key: 'url.unresolved', params: { host } }] });
       }
-      if (addresses.length === 0) throw new ValidationError(`ERP host ${host} could not be resolved`);
+      if (addresses.length === 0) throw new ValidationError(`ERP host ${host} could not be resolved`, [], { pageTexts: [{ key: 'url.unresolved', params: { host } }] });
     }
     for (const address of addresses) {
       const refusal = addressRefusal(address, allowLoopback);
       if (refusal !== undefined) {
         const via = address === host ? address : `${host} resolves to ${address}`;
-        throw new ValidationError(
-          `ERP base URL points to a non-public address (${refusal}: ${via}); only public addresses are allowed`,
-        );
+        throw new ValidationError(`ERP base URL points to a non-public address (${refusal}: ${via}); only public addresses are allowed`, [], {
+          pageTexts: [{ key: 'url.private', params: { reason: refusal, via } }],
+        });
       }
     }
   }

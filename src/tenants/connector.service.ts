@@ -1,4 +1,4 @@
-import type { ErpConnection, ErpFormField } from '../../integrations/erp/adapter';
+import type { ErpConnection, ErpFormField, FormLanguage } from '../../integrations/erp/adapter';
 import type { ErpRegistry } from '../../integrations/erp/registry';
 import { ValidationError } from '../errors';
 import type { SecretStore } from '../secrets/secret-store';
@@ -13,15 +13,19 @@ export interface ConnectorStatus {
   baseUrlPlaceholder: string;
   help: string;
   /** What the connector form asks for besides the base URL. */
-  fields: readonly ErpFormField[];
+  fields: ReadonlyArray<Omit<ErpFormField, 'label'> & { label: string }>;
   /** Whether credentials are stored; the secret itself is never read back out. */
   connected: boolean;
   credentialHint: string | null;
 }
 
 export interface ConnectorService {
-  status(tenantId: string): Promise<ConnectorStatus>;
-  /** Validation, SSRF check, then a live verification; only a working connection is saved. */
+  /** The ERP's label, help and field labels in `language` (English for the API). */
+  status(tenantId: string, language?: FormLanguage): Promise<ConnectorStatus>;
+  /**
+   * Validation, SSRF check, then a live verification; only a working connection is saved. Refused
+   * credentials are a ValidationError whose cause is the ZodError, so a page can word each field.
+   */
   connect(tenantId: string, connection: ErpConnection): Promise<{ usersSeen: number }>;
   revoke(tenantId: string): Promise<void>;
 }
@@ -36,17 +40,17 @@ export function createConnectorService(deps: {
   const { tenants, secrets, ssrf, verifyConnection } = deps;
 
   return {
-    async status(tenantId) {
+    async status(tenantId, language = 'en') {
       const tenant = await tenants.get(tenantId);
       const adapter = deps.erp.get(tenant.erpKind);
       const stored = await readErpCredentials(secrets, tenantId);
       return {
         erpKind: tenant.erpKind,
-        erpLabel: adapter.label,
+        erpLabel: adapter.label[language],
         baseUrl: tenant.erpBaseUrl,
         baseUrlPlaceholder: adapter.baseUrlPlaceholder,
-        help: adapter.help,
-        fields: adapter.fields,
+        help: adapter.help[language],
+        fields: adapter.fields.map((f) => ({ ...f, label: f.label[language] })),
         connected: stored !== undefined,
         credentialHint: stored ? adapter.credentialHint(stored) : null,
       };
@@ -56,7 +60,7 @@ export function createConnectorService(deps: {
       const adapter = deps.erp.get(tenant.erpKind);
       const baseUrl = connection.baseUrl.trim().replace(/\/+$/, '');
       const parsed = adapter.credentialsSchema.safeParse(connection.credentials);
-      if (!parsed.success) throw new ValidationError('The connection details are incomplete', [...new Set(parsed.error.issues.map((i) => i.message))]);
+      if (!parsed.success) throw new ValidationError('The connection details are incomplete', [...new Set(parsed.error.issues.map((i) => i.message))], { cause: parsed.error });
       await ssrf.checkUrl(baseUrl);
       const result = await verifyConnection(tenant.erpKind, { baseUrl, credentials: parsed.data });
       await storeErpCredentials(secrets, tenantId, parsed.data);

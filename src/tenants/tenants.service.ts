@@ -57,7 +57,7 @@ function toTenant(r: TenantRow): Tenant {
 }
 
 function checkDates(start: string, end: string | null): void {
-  if (end !== null && end < start) throw new ValidationError('Invalid contract dates', ['The contract cannot end before it starts.']);
+  if (end !== null && end < start) throw new ValidationError('Invalid contract dates', ['The contract cannot end before it starts.'], { issueTexts: [{ key: 'tenant.contractOrder' }] });
 }
 
 export function createTenantsService(deps: { db: Db; clock: Clock; erp: Pick<ErpRegistry, 'defaultKind' | 'get'> }): TenantsService {
@@ -66,13 +66,13 @@ export function createTenantsService(deps: { db: Db; clock: Clock; erp: Pick<Erp
 
   async function get(id: string): Promise<Tenant> {
     const row = await db.kysely.selectFrom('tenants').selectAll().where('id', '=', id).executeTakeFirst();
-    if (!row) throw new NotFoundError('Tenant not found');
+    if (!row) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
     return toTenant(row);
   }
 
   async function patch(id: string, values: Partial<TenantRow>): Promise<Tenant> {
     const result = await db.kysely.updateTable('tenants').set({ ...values, updated_at: nowIso() }).where('id', '=', id).executeTakeFirst();
-    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('Tenant not found');
+    if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
     return get(id);
   }
 

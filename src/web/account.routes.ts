@@ -40,7 +40,7 @@ export function accountRoutes(deps: Deps): Router {
     try {
       result = await accounts.changePassword({ userId: user.id, current: field(req.body, 'current'), next, source: sourceOf(req), keepSessionHash: idHash });
     } catch (err) {
-      const refused = formRefusal(err);
+      const refused = formRefusal(err, res.locals.t as Translate);
       if (!refused) throw err;
       return res.status(refused.status).render(PASSWORD_VIEW, { issues: refused.issues });
     }
@@ -54,14 +54,14 @@ export function accountRoutes(deps: Deps): Router {
 
   router.get('/reset/:token', async (req, res) => {
     const reset = await accounts.findReset(param(req, 'token'));
-    if (!reset) throw new NotFoundError('This reset link is not valid any more. Ask your operator for a new one.');
+    if (!reset) throw new NotFoundError('This reset link is not valid any more. Ask your operator for a new one.', { pageTexts: [{ key: 'reset.gone' }] });
     res.render(RESET_VIEW, { token: param(req, 'token'), username: reset.username });
   });
 
   router.post('/reset/:token', async (req, res) => {
     const token = param(req, 'token');
     const reset = await accounts.findReset(token);
-    if (!reset) throw new NotFoundError('This reset link is not valid any more. Ask your operator for a new one.');
+    if (!reset) throw new NotFoundError('This reset link is not valid any more. Ask your operator for a new one.', { pageTexts: [{ key: 'reset.gone' }] });
     const password = field(req.body, 'password');
     const view = { token, username: reset.username };
     if (password !== field(req.body, 'confirm')) return res.status(400).render(RESET_VIEW, { ...view, issues: [res.locals.t('password.mismatch')] });
@@ -69,7 +69,7 @@ export function accountRoutes(deps: Deps): Router {
     try {
       done = await accounts.useReset(token, password);
     } catch (err) {
-      const refused = formRefusal(err);
+      const refused = formRefusal(err, res.locals.t as Translate);
       if (!refused) throw err;
       return res.status(refused.status).render(RESET_VIEW, { ...view, issues: refused.issues });
     }

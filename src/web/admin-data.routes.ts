@@ -5,6 +5,8 @@ import { requireAdmin, sessionUser } from '../auth/middleware';
 import { NotFoundError, ValidationError } from '../errors';
 import type { TenantsService } from '../tenants/tenants.service';
 import { activeTenant, adminTenant, field, param, requestedBy, type Audit } from './context';
+import type { Translate } from './i18n';
+import { errorTexts } from './page-errors';
 import type { DsrPort, EmailPreviewPort } from './ports';
 import type { ReadModels } from './read-models';
 
@@ -26,8 +28,8 @@ export const PREVIEW_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-s
 /** The person must exist in the admin's own tenant; another tenant's person answers 404. */
 export async function ownPerson(reads: ReadModels, tenantId: string, raw: unknown): Promise<string> {
   const personId = typeof raw === 'string' ? raw.trim() : '';
-  if (!PERSON_ID.test(personId)) throw new ValidationError('Enter an ERP person ID');
-  if (!(await reads.personExists(tenantId, personId))) throw new NotFoundError('No person with that ERP ID in this organisation');
+  if (!PERSON_ID.test(personId)) throw new ValidationError('Enter an ERP person ID', [], { pageTexts: [{ key: 'dsr.enterId' }] });
+  if (!(await reads.personExists(tenantId, personId))) throw new NotFoundError('No person with that ERP ID in this organisation', { pageTexts: [{ key: 'dsr.noPerson' }] });
   return personId;
 }
 
@@ -66,7 +68,7 @@ export function adminDataRoutes(deps: Deps): Router {
     try {
       personId = await ownPerson(reads, tenantId, field(req.body, 'personId'));
     } catch (err) {
-      if (err instanceof NotFoundError || err instanceof ValidationError) return res.status(err.status).render('admin/dsr.njk', { issues: [err.message] });
+      if (err instanceof NotFoundError || err instanceof ValidationError) return res.status(err.status).render('admin/dsr.njk', { issues: errorTexts(err, res.locals.t as Translate) });
       throw err;
     }
     if (action === 'export') {

@@ -1,14 +1,14 @@
 import { Router } from 'express';
 import { requireAdmin } from '../auth/middleware';
-import { AppError } from '../errors';
 import type { ConnectorService } from '../tenants/connector.service';
 import { LANGUAGES, tenantSettingsSchema, WEEKDAYS, type TenantSettings } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import { ALL_INSIGHT_KINDS } from '../insights/input';
 import { activeTenant, adminTenant, field, type Audit } from './context';
+import type { Translate } from './i18n';
+import { formIssues, type FieldTexts } from './page-errors';
 import type { JobsPort } from './ports';
 import type { ReadModels } from './read-models';
-import { ZodError } from 'zod';
 
 interface Deps {
   tenants: TenantsService;
@@ -18,15 +18,15 @@ interface Deps {
   audit: Audit;
 }
 
-/** Validation and upstream failures are shown on the form in plain words; the secret is never echoed. */
-function issuesOf(err: unknown): string[] | undefined {
-  if (err instanceof ZodError) return err.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  if (err instanceof AppError && err.status !== 404 && (err.status < 500 || err.code === 'upstream')) {
-    const extra = 'issues' in err && Array.isArray(err.issues) ? (err.issues as string[]) : [];
-    return [err.message, ...extra];
-  }
-  return undefined;
-}
+/** The settings form's labels, as the form shows them; the target is entered in percent but kept as a fraction. */
+const settingsFields = (t: Translate, zone: string): FieldTexts => ({
+  enabledInsights: { label: t('settings.insights') },
+  scheduleDay: { label: t('settings.sendOn') },
+  scheduleTime: { label: t('settings.at', { zone }), hint: t('hint.scheduleTime') },
+  utilisationTarget: { label: t('settings.target'), hint: t('hint.utilisationTarget') },
+  defaultLanguage: { label: t('settings.language') },
+  erpWebUrl: { label: t('settings.erpWebUrl'), hint: t('hint.erpWebUrl') },
+});
 
 export function settingsFromForm(body: unknown) {
   const raw = (body as Record<string, unknown>)?.enabledInsights;
@@ -57,7 +57,7 @@ export function adminRoutes(deps: Deps): Router {
 
   router.get('/status', async (req, res) => {
     const tenantId = adminTenant(req);
-    res.render('admin/status.njk', { tenant: await tenants.get(tenantId), status: await reads.status(tenantId), queued: req.query.queued === '1' });
+    res.render('admin/status.njk', { tenant: await tenants.get(tenantId), status: await reads.status(tenantId, res.locals.t as Translate), queued: req.query.queued === '1' });
   });
 
   router.post('/sync', async (req, res) => {
@@ -68,24 +68,28 @@ export function adminRoutes(deps: Deps): Router {
   });
 
   router.get('/connector', async (req, res) => {
-    res.render('admin/connector.njk', { connector: await connector.status(adminTenant(req)), form: {} });
+    res.render('admin/connector.njk', { connector: await connector.status(adminTenant(req), res.locals.lang), form: {} });
   });
 
   router.post('/connector', async (req, res) => {
     const tenantId = await activeTenant(tenants, adminTenant(req));
-    const { fields } = await connector.status(tenantId);
+    const t = res.locals.t as Translate;
+    const status = await connector.status(tenantId, res.locals.lang);
+    const { fields } = status;
     const credentials = Object.fromEntries(fields.map((f) => [f.name, field(req.body, f.name)]));
     // Secret fields are never echoed back into the form.
     const form = { baseUrl: field(req.body, 'baseUrl'), ...Object.fromEntries(fields.filter((f) => !f.secret).map((f) => [f.name, credentials[f.name]])) };
     try {
       const result = await connector.connect(tenantId, { baseUrl: form.baseUrl, credentials });
       await audit(req, { tenantId, action: 'connector.saved', object: { type: 'connector', id: tenantId }, details: { usersSeen: result.usersSeen } });
-      res.render('admin/connector.njk', { connector: await connector.status(tenantId), form: {}, verified: result });
+      res.render('admin/connector.njk', { connector: await connector.status(tenantId, res.locals.lang), form: {}, verified: result });
     } catch (err) {
-      const issues = issuesOf(err);
+      // The ERP's refusal is shown too: its text says what to fix, and never echoes the secret.
+      const labels: FieldTexts = { baseUrl: { label: t('connector.baseUrl') }, ...Object.fromEntries(fields.map((f) => [f.name, { label: f.label }])) };
+      const issues = formIssues(err, t, labels, { upstream: true });
       if (!issues) throw err;
       await audit(req, { tenantId, action: 'connector.rejected', object: { type: 'connector', id: tenantId } });
-      res.status(400).render('admin/connector.njk', { connector: await connector.status(tenantId), form, issues });
+      res.status(400).render('admin/connector.njk', { connector: status, form, issues });
     }
   });
 
@@ -109,7 +113,7 @@ export function adminRoutes(deps: Deps): Router {
     try {
       await tenants.updateSettings(tenantId, tenantSettingsSchema.parse(form));
     } catch (err) {
-      const issues = issuesOf(err);
+      const issues = formIssues(err, res.locals.t as Translate, settingsFields(res.locals.t as Translate, res.locals.zone as string));
       if (!issues) throw err;
       return res.status(400).render('admin/settings.njk', { ...settingsView, settings: { ...form, utilisationTarget: form.utilisationTarget }, issues });
     }

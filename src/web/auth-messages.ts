@@ -1,6 +1,7 @@
 import type { Refusal } from '../auth/users.service';
 import { AppError, NotFoundError } from '../errors';
 import type { Translate, WebMessageKey } from './i18n';
+import { errorTexts } from './page-errors';
 
 /** Worded for the user name, not the account: unknown names pause the same way, so this reveals nothing. */
 export const lockedMessage = (until: string, t: Translate): string => t('auth.locked', { time: until.slice(11, 16) });
@@ -15,8 +16,7 @@ export function refusalView(result: Refusal, wrong: WebMessageKey, t: Translate)
  * A refusal a form shows beside itself (bad input, a conflict); undefined for anything the error
  * handler should answer instead (5xx, and 404s, which mean the form's object is gone).
  */
-export function formRefusal(err: unknown): { status: number; issues: string[] } | undefined {
+export function formRefusal(err: unknown, t: Translate): { status: number; issues: string[] } | undefined {
   if (!(err instanceof AppError) || err.status >= 500 || err instanceof NotFoundError) return undefined;
-  const issues = 'issues' in err && Array.isArray(err.issues) && err.issues.length > 0 ? (err.issues as string[]) : [err.message];
-  return { status: err.status, issues };
+  return { status: err.status, issues: errorTexts(err, t) };
 }

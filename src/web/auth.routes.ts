@@ -114,13 +114,13 @@ export function authRoutes(deps: Deps): Router {
 
   router.get('/invite/:token', async (req, res) => {
     const invite = await invites.find(param(req, 'token'));
-    if (!invite) throw new NotFoundError(INVITE_GONE);
+    if (!invite) throw new NotFoundError(INVITE_GONE, { pageTexts: [{ key: 'invite.gone' }] });
     res.render('invite.njk', { token: param(req, 'token'), username: invite.username });
   });
 
   router.post('/invite/:token', limiter, async (req, res) => {
     const invite = await invites.find(param(req, 'token'));
-    if (!invite) throw new NotFoundError(INVITE_GONE);
+    if (!invite) throw new NotFoundError(INVITE_GONE, { pageTexts: [{ key: 'invite.gone' }] });
     const { username } = invite;
     const password = field(req.body, 'password');
     if (password !== field(req.body, 'confirm')) {
@@ -130,11 +130,11 @@ export function authRoutes(deps: Deps): Router {
     try {
       // The invite is used up in the account's own transaction: of parallel accepts, one creates it.
       const claim = async (trx: Executor) => {
-        if (!(await invites.consume(trx, invite.id))) throw new NotFoundError(INVITE_GONE);
+        if (!(await invites.consume(trx, invite.id))) throw new NotFoundError(INVITE_GONE, { pageTexts: [{ key: 'invite.gone' }] });
       };
       ({ userId } = await users.createAdminUser({ tenantId: invite.tenantId, username, password, claim }));
     } catch (err) {
-      const refused = formRefusal(err);
+      const refused = formRefusal(err, res.locals.t as Translate);
       if (!refused) throw err;
       return res.status(refused.status).render('invite.njk', { token: param(req, 'token'), username, issues: refused.issues });
     }

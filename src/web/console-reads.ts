@@ -106,7 +106,7 @@ export function createConsoleReads(deps: { db: Db }): ConsoleReads {
     },
     async run(id) {
       const row = await k.selectFrom('job_runs').selectAll().where('id', '=', id).executeTakeFirst();
-      if (!row) throw new NotFoundError('Run not found');
+      if (!row) throw new NotFoundError('Run not found', { pageTexts: [{ key: 'error.runNotFound' }] });
       return { ...toConsoleRun(row, await tenantNames()), logs: await logs.list(id) };
     },
     async recentRuns(since) {

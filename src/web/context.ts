@@ -31,12 +31,12 @@ export function requestedBy(req: Request): RequestedBy {
 export function tenantScope(req: Request, requested: string): string {
   const auth = req.auth;
   if (auth?.kind === 'api-key') {
-    if (auth.tenantId !== requested) throw new NotFoundError('Tenant not found');
+    if (auth.tenantId !== requested) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
     return requested;
   }
   const user = auth?.session.user;
   if (user?.role === 'staff') return requested;
-  if (user?.tenantId !== requested) throw new NotFoundError('Tenant not found');
+  if (user?.tenantId !== requested) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
   return requested;
 }
 
@@ -59,7 +59,7 @@ export function currentAdmin(req: Request): { id: string; tenantId: string } {
 
 export function adminTenant(req: Request): string {
   const tenantId = req.auth?.kind === 'session' ? req.auth.session.user.tenantId : null;
-  if (!tenantId) throw new NotFoundError('Tenant not found');
+  if (!tenantId) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
   return tenantId;
 }
 

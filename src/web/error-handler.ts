@@ -2,12 +2,18 @@ import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
 import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
 import type { Logger } from '../logging/logger';
+import { translator, type Translate, type WebMessageKey } from './i18n';
+import { errorPageText, errorTexts, issueText } from './page-errors';
+
+const ENGLISH = translator('en');
 
 interface Problem {
   status: number;
   code: string;
   message: string;
   issues?: string[];
+  /** The page's words for `message`, where the error is one of ours and not an error of its own. */
+  pageKey?: WebMessageKey;
 }
 
 const isApi = (req: Request): boolean => req.path.startsWith('/api/');
@@ -15,26 +21,37 @@ const isApi = (req: Request): boolean => req.path.startsWith('/api/');
 /** Body-parser errors carry a `type` and a status; everything unknown is a 500 with a generic text. */
 function toProblem(err: unknown): Problem {
   if (err instanceof ValidationError) return { status: 400, code: err.code, message: err.message, issues: err.issues };
-  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.status >= 500 && err.code === 'internal' ? 'Something went wrong' : err.message };
+  if (err instanceof AppError && err.status >= 500 && err.code === 'internal') return { status: err.status, code: err.code, message: 'Something went wrong', pageKey: 'error.failed' };
+  if (err instanceof AppError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof ZodError) {
-    return { status: 400, code: 'validation', message: 'The request is not valid', issues: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
+    return { status: 400, code: 'validation', message: 'The request is not valid', pageKey: 'error.invalidRequest', issues: err.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`) };
   }
   const type = (err as { type?: unknown }).type;
-  if (type === 'entity.too.large') return { status: 413, code: 'too_large', message: 'The request body is too large' };
-  if (type === 'entity.parse.failed') return { status: 400, code: 'validation', message: 'The request body is not valid JSON' };
-  if (type === 'parameters.too.many') return { status: 413, code: 'too_large', message: 'The form has too many fields' };
-  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return { status: 415, code: 'unsupported', message: 'Unsupported request encoding' };
+  if (type === 'entity.too.large') return { status: 413, code: 'too_large', message: 'The request body is too large', pageKey: 'error.tooLarge' };
+  if (type === 'entity.parse.failed') return { status: 400, code: 'validation', message: 'The request body is not valid JSON', pageKey: 'error.badJson' };
+  if (type === 'parameters.too.many') return { status: 413, code: 'too_large', message: 'The form has too many fields', pageKey: 'error.tooManyFields' };
+  if (type === 'charset.unsupported' || type === 'encoding.unsupported') return { status: 415, code: 'unsupported', message: 'Unsupported request encoding', pageKey: 'error.encoding' };
   // Any other client error the body parsers raise (a gzip body that does not inflate, a body shorter
   // than its Content-Length): a 4xx in our words, since their messages come from zlib and the socket.
   const status = (err as { status?: unknown; expose?: unknown }).status;
   if (typeof status === 'number' && status >= 400 && status < 500 && (err as { expose?: unknown }).expose === true) {
-    return { status, code: status === 413 ? 'too_large' : 'bad_request', message: status === 413 ? 'The request body is too large' : 'The request body could not be read' };
+    const tooLarge = status === 413;
+    return { status, code: tooLarge ? 'too_large' : 'bad_request', message: tooLarge ? 'The request body is too large' : 'The request body could not be read', pageKey: tooLarge ? 'error.tooLarge' : 'error.unreadable' };
   }
-  return { status: 500, code: 'internal', message: 'Something went wrong' };
+  return { status: 500, code: 'internal', message: 'Something went wrong', pageKey: 'error.failed' };
+}
+
+/** The problem as the error page shows it: our own errors and issues in the page's language. */
+function pageProblem(err: unknown, problem: Problem, t: Translate): Pick<Problem, 'status' | 'message' | 'issues'> {
+  const { status } = problem;
+  if (problem.pageKey) return { status, message: t(problem.pageKey), issues: err instanceof ZodError ? err.issues.map((i) => issueText(i, t)) : problem.issues };
+  if (!(err instanceof AppError)) return { status, message: problem.message, issues: problem.issues };
+  const worded = err instanceof ValidationError && (err.issues.length > 0 || (err.issueTexts?.length ?? 0) > 0 || err.cause instanceof ZodError);
+  return { status, message: errorPageText(err, t), issues: worded ? errorTexts(err, t) : undefined };
 }
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {
-  next(new NotFoundError('Page not found'));
+  next(new NotFoundError('Page not found', { pageTexts: [{ key: 'error.pageNotFound' }] }));
 }
 
 export function errorHandler(logger: Logger) {
@@ -57,6 +74,7 @@ export function errorHandler(logger: Logger) {
       res.redirect(303, '/login');
       return;
     }
-    res.status(problem.status).render('error.njk', { problem, requestId: req.requestId });
+    const t = typeof res.locals.t === 'function' ? (res.locals.t as Translate) : ENGLISH;
+    res.status(problem.status).render('error.njk', { problem: pageProblem(err, problem, t), requestId: req.requestId });
   };
 }

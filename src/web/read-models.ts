@@ -2,6 +2,8 @@ import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { secretName, type SecretStore } from '../secrets/secret-store';
+import { parseErpRefusal, type ErpRefusalKind } from '../../integrations/erp/refusal';
+import { translator, type Translate, type WebMessageKey } from './i18n';
 
 export interface RunView {
   id: string;
@@ -19,19 +21,38 @@ export interface RunView {
 }
 
 /** Plain-language reasons an admin can act on; the raw class stays in the staff view. */
-const PLAIN_ERRORS: Record<string, string> = {
-  UpstreamError: 'The ERP did not answer as expected. It may be down or the credentials may have been revoked.',
-  UnauthorizedError: 'The ERP refused the credentials. Reconnect the ERP with a valid client ID and secret.',
-  ValidationError: 'Some data from the ERP could not be used. Our staff have been notified.',
-  KeyNotFoundError: 'An encryption key is missing. Our staff have been notified.',
-  CryptoError: 'Stored data could not be decrypted. Our staff have been notified.',
+const PLAIN_ERRORS: Record<string, WebMessageKey> = {
+  UpstreamError: 'run.upstream',
+  UnauthorizedError: 'run.unauthorized',
+  ValidationError: 'run.validation',
+  KeyNotFoundError: 'run.keyMissing',
+  CryptoError: 'run.crypto',
 };
 
-export const plainError = (errorClass: string | null): string | null =>
-  errorClass === null ? null : PLAIN_ERRORS[errorClass] ?? 'The run failed unexpectedly. Our staff have been notified.';
+const REFUSALS: Record<ErpRefusalKind, WebMessageKey> = {
+  credentials: 'run.erpCredentials',
+  redirect: 'run.erpRedirect',
+  scope: 'run.erpScope',
+  'not-found': 'run.erpNotFound',
+  status: 'run.erpStatus',
+};
 
-/** Errors whose message is written for the customer's admin (the ERP's refusal and what it said). */
-const ADMIN_MESSAGES = new Set(['ErpRefusedError']);
+const ENGLISH = translator('en');
+
+/**
+ * What a customer admin reads about a failed run, in the page's language (English for the API). The ERP's
+ * refusal is told by its kind, with what the ERP said quoted as it said it.
+ */
+export function adminRunError(errorClass: string | null, errorMessage: string | null, t: Translate = ENGLISH): string | null {
+  if (errorClass === null) return null;
+  if (errorClass === 'ErpRefusedError') {
+    const refusal = parseErpRefusal(errorMessage ?? '');
+    if (!refusal) return t('run.upstream');
+    const said = refusal.explanation ? ` ${t('connector.erpSaid', { text: refusal.explanation })}` : '';
+    return t(REFUSALS[refusal.kind], { path: refusal.path, status: refusal.status }) + said;
+  }
+  return t(PLAIN_ERRORS[errorClass] ?? 'run.unexpected');
+}
 
 export function parseCounters(json: string | null): Record<string, number> {
   if (!json) return {};
@@ -39,7 +60,7 @@ export function parseCounters(json: string | null): Record<string, number> {
   return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, number] => typeof e[1] === 'number'));
 }
 
-const toRun = (r: JobRun, detailed: boolean): RunView => ({
+const toRun = (r: JobRun, detailed: boolean, t?: Translate): RunView => ({
   id: r.id,
   job: r.job,
   tenantId: r.tenant_id,
@@ -49,12 +70,7 @@ const toRun = (r: JobRun, detailed: boolean): RunView => ({
   startedAt: r.started_at,
   finishedAt: r.finished_at,
   durationMs: r.duration_ms,
-  error:
-    detailed && r.error_class
-      ? `${r.error_class}: ${r.error_message ?? ''}`
-      : r.error_class && ADMIN_MESSAGES.has(r.error_class) && r.error_message
-        ? r.error_message
-        : plainError(r.error_class),
+  error: detailed && r.error_class ? `${r.error_class}: ${r.error_message ?? ''}` : adminRunError(r.error_class, r.error_message, t),
   counters: parseCounters(r.counters_json),
 });
 
@@ -73,7 +89,8 @@ export interface ReadModels {
   /** NotFoundError unless the run exists (and belongs to tenantId when given). */
   run(id: string, tenantId?: string): Promise<RunView>;
   unknownDeliveries(limit: number): Promise<Array<{ id: string; tenantId: string; personId: string; period: string; updatedAt: string }>>;
-  status(tenantId: string): Promise<TenantStatus>;
+  /** Run errors in the language of `t` (a page's), else in English. */
+  status(tenantId: string, t?: Translate): Promise<TenantStatus>;
   personExists(tenantId: string, personId: string): Promise<boolean>;
   insightSummary(tenantId: string): Promise<{ period: string | null; byKind: Record<string, number>; bySeverity: Record<string, number> }>;
 }
@@ -95,19 +112,19 @@ export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadMo
       let q = k.selectFrom('job_runs').selectAll().where('id', '=', id);
       if (tenantId) q = q.where('tenant_id', '=', tenantId);
       const row = await q.executeTakeFirst();
-      if (!row) throw new NotFoundError('Run not found');
+      if (!row) throw new NotFoundError('Run not found', { pageTexts: [{ key: 'error.runNotFound' }] });
       return toRun(row, tenantId === undefined);
     },
     async unknownDeliveries(limit) {
       const rows = await k.selectFrom('deliveries').select(['id', 'tenant_id', 'erp_person_id', 'period', 'updated_at']).where('state', '=', 'unknown').orderBy('updated_at', 'desc').limit(limit).execute();
       return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id, personId: r.erp_person_id, period: r.period, updatedAt: r.updated_at }));
     },
-    async status(tenantId) {
+    async status(tenantId, t) {
       const latest = await k.selectFrom('job_runs').selectAll().where('tenant_id', '=', tenantId).orderBy('created_at', 'desc').limit(50).execute();
       const lastRuns = ['sync', 'insights', 'deliver']
         .map((job) => latest.find((r) => r.job === job))
         .filter((r): r is JobRun => r !== undefined)
-        .map((r) => toRun(r, false));
+        .map((r) => toRun(r, false, t));
       const people = await k.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
       const insights = await k.selectFrom('insights').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
       const deliveries = await countBy(

@@ -110,7 +110,7 @@ export function staffConsoleRoutes(deps: Deps): Router {
 
   const tenantOf = (run: { tenantId: string }) => (run.tenantId === '-' ? null : run.tenantId);
   const mustBe = (run: { state: string }, states: string[], action: string) => {
-    if (!states.includes(run.state)) throw new ConflictError(`The run is ${run.state}; only ${states.join(' or ')} runs can be ${action}`);
+    if (!states.includes(run.state)) throw new ConflictError(`The run is ${run.state}; only ${states.join(' or ')} runs can be ${action}`, { pageTexts: [{ key: 'error.runState', params: { state: run.state, allowed: states.join(' / '), action } }] });
   };
 
   router.post('/runs/:id/retry', async (req, res) => {
@@ -132,7 +132,7 @@ export function staffConsoleRoutes(deps: Deps): Router {
   router.post('/runs/:id/run-now', async (req, res) => {
     const run = await reads.run(param(req, 'id'));
     const tenantId = tenantOf(run);
-    if (!tenantId) throw new ValidationError('Global jobs run on their schedule or with the run-job command');
+    if (!tenantId) throw new ValidationError('Global jobs run on their schedule or with the run-job command', [], { pageTexts: [{ key: 'error.globalJob' }] });
     await tenants.get(tenantId);
     const { runId } = await jobs.enqueueNow(run.job, tenantId);
     await auditFor(req, { tenantId, action: 'job.enqueued', object: { type: 'job_run', id: runId }, details: { job: run.job, from: run.id } });

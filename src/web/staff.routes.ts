@@ -1,13 +1,14 @@
 import { Router } from 'express';
 import type { InviteService } from '../auth/invites';
 import { requireStaff, sessionUser } from '../auth/middleware';
-import { AppError, ValidationError } from '../errors';
+import { AppError } from '../errors';
 import { createTenantSchema, TENANT_STATUSES, updateTenantSchema } from '../tenants/tenants.schema';
 import type { TenantsService } from '../tenants/tenants.service';
 import type { Audit } from './context';
 import { field, param } from './context';
+import type { Translate } from './i18n';
+import { formIssues, type FieldTexts } from './page-errors';
 import type { ReadModels } from './read-models';
-import { ZodError } from 'zod';
 
 interface Deps {
   tenants: TenantsService;
@@ -17,12 +18,21 @@ interface Deps {
   publicBaseUrl: string;
 }
 
-/** Form issues shown next to the form instead of the generic error page. */
-function formIssues(err: unknown): string[] | undefined {
-  if (err instanceof ZodError) return err.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
-  if (err instanceof ValidationError) return err.issues.length > 0 ? err.issues : [err.message];
-  if (err instanceof AppError && err.status < 500 && err.status !== 404) return [err.message];
-  return undefined;
+/** Form issues shown next to the tenant forms instead of the generic error page, by the forms' labels. */
+function tenantFormIssues(err: unknown, t: Translate): string[] | undefined {
+  const date = t('hint.date');
+  const fields: FieldTexts = {
+    displayName: { label: t('staff.displayName') },
+    erpKind: { label: t('connector.erp') },
+    contractStart: { label: t('staff.contractStart'), hint: date },
+    contractEnd: { label: t('staff.contractEnd'), hint: date },
+    timezone: { label: t('staff.timezone'), hint: t('hint.timezone') },
+    country: { label: t('staff.country'), hint: t('hint.country') },
+    defaultLanguage: { label: t('staff.defaultLanguage') },
+    status: { label: t('status.state') },
+    username: { label: t('staff.inviteUsername') },
+  };
+  return formIssues(err, t, fields);
 }
 
 const tenantForm = (body: unknown) => ({
@@ -57,7 +67,7 @@ export function staffRoutes(deps: Deps): Router {
       await audit(req, { tenantId: tenant.id, action: 'tenant.created', object: { type: 'tenant', id: tenant.id } });
       res.redirect(303, `/staff/tenants/${tenant.id}`);
     } catch (err) {
-      const issues = formIssues(err);
+      const issues = tenantFormIssues(err, res.locals.t as Translate);
       if (!issues) throw err;
       res.status(400).render('staff/tenant-form.njk', { form, issues });
     }
@@ -75,7 +85,7 @@ export function staffRoutes(deps: Deps): Router {
     try {
       await tenants.update(current.id, updateTenantSchema.parse(input));
     } catch (err) {
-      const issues = formIssues(err);
+      const issues = tenantFormIssues(err, res.locals.t as Translate);
       if (!issues) throw err;
       const status = await reads.status(current.id);
       return res.status(400).render('staff/tenant.njk', { tenant: current, status, statuses: TENANT_STATUSES, issues });
@@ -92,7 +102,7 @@ export function staffRoutes(deps: Deps): Router {
     try {
       invite = await invites.create(tenant.id, staff?.id ?? '', field(req.body, 'username'));
     } catch (err) {
-      const issues = formIssues(err);
+      const issues = tenantFormIssues(err, res.locals.t as Translate);
       if (!issues) throw err;
       return res.status(err instanceof AppError ? err.status : 400).render('staff/tenant.njk', { tenant, status, statuses: TENANT_STATUSES, issues });
     }

@@ -60,10 +60,10 @@ function createFakeErpClient(options: ErpClientOptions): ErpClient {
 
 export const fakeErpAdapter: ErpAdapter = {
   kind: FAKE_ERP_KIND,
-  label: 'Fake Ledger',
+  label: { en: 'Fake Ledger', fi: 'Testikirjanpito', sv: 'Testbokföring' },
   baseUrlPlaceholder: 'https://ledger.example.test',
-  help: 'Copy the API key from the fake ledger.',
-  fields: [{ name: 'apiKey', label: 'API key', secret: true, maxLength: 100 }],
+  help: { en: 'Copy the API key from the fake ledger.', fi: 'Kopioi API-avain testikirjanpidosta.', sv: 'Kopiera API-nyckeln från testbokföringen.' },
+  fields: [{ name: 'apiKey', label: { en: 'API key', fi: 'API-avain', sv: 'API-nyckel' }, secret: true, maxLength: 100 }],
   credentialsSchema,
   credentialHint: () => null,
   createClient: createFakeErpClient,
