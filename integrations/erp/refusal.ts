@@ -46,7 +46,9 @@ export function parseErpRefusal(message: string): ErpRefusal | undefined {
     const rest = message.slice(match[0].length);
     const said = /^ The ERP said: "([\s\S]*)"\.$/.exec(rest);
     if (rest !== '' && !said) return undefined;
-    return { kind, path: match[1] ?? '', status: Number(match[2] ?? (kind === 'credentials' ? 401 : 0)), explanation: said?.[1] ?? null };
+    // The wording names no status for these two; theirs is the usual one (a refused sign-in may have been a 400 or 403).
+    const status = match[2] ? Number(match[2]) : kind === 'credentials' ? 401 : 404;
+    return { kind, path: match[1] ?? '', status, explanation: said?.[1] ?? null };
   }
   return undefined;
 }
