@@ -1,8 +1,10 @@
 /**
  * How an ERP's refusal of one request is worded in the error (and so in job-run records), and how such
- * a stored message is read back: the admin's status page then words it in the page's language by its
- * kind, with the ERP's own explanation quoted as the ERP gave it.
+ * a stored message is read back: pages then word it in their language by its kind, with the ERP's own
+ * explanation quoted as the ERP gave it.
  */
+import type { PageText } from '../../src/errors';
+
 export type ErpRefusalKind = 'credentials' | 'redirect' | 'scope' | 'not-found' | 'status';
 
 export interface ErpRefusal {
@@ -29,6 +31,12 @@ export function erpRefusalMessage({ kind, path, status, explanation }: ErpRefusa
       return `ERP answered ${path} with unexpected status ${status}.${said}`;
   }
 }
+
+/** The refusal as page texts (keys of the page catalogs): its kind, then what the ERP said. */
+export const erpRefusalTexts = ({ kind, path, status, explanation }: ErpRefusal): PageText[] => [
+  { key: `erp.refused.${kind}`, params: { path, status } },
+  ...(explanation ? [{ key: 'connector.erpSaid', params: { text: explanation } }] : []),
+];
 
 const SHAPES: ReadonlyArray<[ErpRefusalKind, RegExp]> = [
   ['credentials', /^ERP rejected the credentials \(client ID and secret\)\./],

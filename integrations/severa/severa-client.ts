@@ -12,7 +12,7 @@ import { ConfigError, UpstreamError } from '../../src/errors';
 import type { Logger } from '../../src/logging/logger';
 import { DEFAULT_BACKOFF, fullJitterDelay, parseRateLimitReset, parseRetryAfter } from '../http/backoff';
 import type { ErpRequestInfo } from '../erp/adapter';
-import { erpRefusalMessage, type ErpRefusalKind } from '../erp/refusal';
+import { erpRefusalMessage, erpRefusalTexts, type ErpRefusal, type ErpRefusalKind } from '../erp/refusal';
 import type { ErpClient, ErpHoliday, ErpPersonName, ErpRowCounts } from '../erp/erp-client';
 import { erpExplanation } from './error-body';
 import { sendRequest, TransportError, type HttpResponse } from '../http/http-transport';
@@ -55,12 +55,12 @@ interface RequestSpec {
 
 /** A refusal with the HTTP status and, when the ERP gave one, its own explanation. */
 export class ErpRefusedError extends UpstreamError {
-  constructor(
-    message: string,
-    readonly erpStatus: number,
-    readonly explanation: string | null,
-  ) {
-    super(message, UPSTREAM, false);
+  readonly erpStatus: number;
+  readonly explanation: string | null;
+  constructor(refusal: ErpRefusal) {
+    super(erpRefusalMessage(refusal), UPSTREAM, false, { pageTexts: erpRefusalTexts(refusal) });
+    this.erpStatus = refusal.status;
+    this.explanation = refusal.explanation;
   }
 }
 
@@ -158,7 +158,7 @@ export function createSeveraClient(deps: SeveraClientDeps): ErpClient {
     const { status } = res;
     if (status === 429 || status >= 500) return undefined;
     const explanation = status >= 400 ? erpExplanation(res.body) : null;
-    const refuse = (kind: ErpRefusalKind) => new ErpRefusedError(erpRefusalMessage({ kind, path, status, explanation }), status, explanation);
+    const refuse = (kind: ErpRefusalKind) => new ErpRefusedError({ kind, path, status, explanation });
     if (status === 401 || (!spec.authenticated && (status === 400 || status === 403))) return refuse('credentials');
     if (status >= 300 && status < 400) return refuse('redirect');
     if (status === 403) return refuse('scope');

@@ -63,7 +63,7 @@ export function createAccountsService(deps: {
 
   async function tenantAdmin(tenantId: string, userId: string) {
     const user = await db.kysely.selectFrom('users').selectAll().where('id', '=', userId).where('tenant_id', '=', tenantId).where('role', '=', 'admin').executeTakeFirst();
-    if (!user) throw new NotFoundError('No such admin in this tenant');
+    if (!user) throw new NotFoundError('No such admin in this tenant', { pageTexts: [{ key: 'error.adminNotFound' }] });
     return user;
   }
 

@@ -61,7 +61,7 @@ export function createApiKeyService(deps: { db: Db; clock: Clock }): ApiKeyServi
         .where('tenant_id', '=', tenantId)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('API key not found');
+      if (Number(result.numUpdatedRows) === 0) throw new NotFoundError('API key not found', { pageTexts: [{ key: 'error.apiKeyNotFound' }] });
     },
     async authenticate(key) {
       if (!KEY_FORMAT.test(key)) return undefined;

@@ -66,7 +66,7 @@ export function createDsrService({ db, envelope, retention, audit, clock }: DsrD
   const person = async (tenantId: string, personId: string) => {
     const row = await k.selectFrom('people').selectAll().where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
     // Another tenant's person is indistinguishable from an unknown one.
-    if (!row) throw new NotFoundError('Person not found');
+    if (!row) throw new NotFoundError('Person not found', { pageTexts: [{ key: 'error.personNotFound' }] });
     return row;
   };
   const requester = (by: DsrRequester) => ({ actor: by.actor, ip: by.ip ?? null, requestId: by.requestId ?? null });

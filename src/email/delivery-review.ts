@@ -62,9 +62,9 @@ export function createDeliveryReview(deps: { db: Db; clock: Clock }): DeliveryRe
     },
 
     async resolve(deliveryId, resolution) {
-      if (!isResolution(resolution)) throw new ValidationError('Choose sent, resend or failed');
+      if (!isResolution(resolution)) throw new ValidationError('Choose sent, resend or failed', [], { pageTexts: [{ key: 'error.chooseResolution' }] });
       const row = await k.selectFrom('deliveries').select(['tenant_id']).where('id', '=', deliveryId).where('state', '=', 'unknown').executeTakeFirst();
-      if (!row) throw new NotFoundError('No unknown delivery with this ID');
+      if (!row) throw new NotFoundError('No unknown delivery with this ID', { pageTexts: [{ key: 'error.deliveryNotUnknown' }] });
       const state = RESOLUTIONS[resolution];
       const now = deps.clock.now().toISOString();
       const result = await k
@@ -74,13 +74,13 @@ export function createDeliveryReview(deps: { db: Db; clock: Clock }): DeliveryRe
         .where('state', '=', 'unknown')
         .executeTakeFirst();
       // A provider event may have settled it between the read and the update.
-      if (Number(result.numUpdatedRows) !== 1) throw new NotFoundError('No unknown delivery with this ID');
+      if (Number(result.numUpdatedRows) !== 1) throw new NotFoundError('No unknown delivery with this ID', { pageTexts: [{ key: 'error.deliveryNotUnknown' }] });
       return { tenantId: row.tenant_id, state };
     },
 
     async lift(tenantId, personId) {
       const result = await k.deleteFrom('email_suppressions').where('tenant_id', '=', tenantId).where('erp_person_id', '=', personId).executeTakeFirst();
-      if (Number(result.numDeletedRows) !== 1) throw new NotFoundError('This person is not suppressed');
+      if (Number(result.numDeletedRows) !== 1) throw new NotFoundError('This person is not suppressed', { pageTexts: [{ key: 'error.notSuppressed' }] });
     },
   };
 }

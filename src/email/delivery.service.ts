@@ -232,7 +232,7 @@ export function createDeliveryService(deps: DeliveryDeps): DeliveryService {
       const chosen = period ?? (await repo.latestPeriodFor(tenant.id, personId)) ?? null;
       const insights = chosen ? await repo.insightsFor(tenant.id, personId, chosen) : [];
       const person = await repo.recipient(tenant.id, personId);
-      if (!person) throw new NotFoundError('No such person in this tenant');
+      if (!person) throw new NotFoundError('No such person in this tenant', { pageTexts: [{ key: 'error.personNotFound' }] });
       const contact = await erp.recipient(personId);
       // Preview links are deliberately inert: an admin clicking them must not unsubscribe the employee.
       return render({

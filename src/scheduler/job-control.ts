@@ -32,7 +32,7 @@ export function createJobControl<D>({ db, clock, registry }: { db: Db; clock: Cl
   const k = db.kysely;
   const mustGet = async (runId: string): Promise<JobRun> => {
     const run = await k.selectFrom('job_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-    if (!run) throw new NotFoundError('Job run not found');
+    if (!run) throw new NotFoundError('Job run not found', { pageTexts: [{ key: 'error.runNotFound' }] });
     return run;
   };
   const transition = async (runId: string, from: string[], to: 'queued' | 'cancelled'): Promise<JobRun> => {
@@ -49,7 +49,7 @@ export function createJobControl<D>({ db, clock, registry }: { db: Db; clock: Cl
       .executeTakeFirst();
     if (Number(result.numUpdatedRows) === 0) {
       const run = await mustGet(runId);
-      throw new ConflictError(`Job run is ${run.state}; cannot change it to ${to}`);
+      throw new ConflictError(`Job run is ${run.state}; cannot change it to ${to}`, { pageTexts: [{ key: 'error.runChange', params: { state: run.state, to } }] });
     }
     return mustGet(runId);
   };
@@ -57,13 +57,15 @@ export function createJobControl<D>({ db, clock, registry }: { db: Db; clock: Cl
   return {
     async enqueueNow(job, tenantId) {
       const definition = registry.get(job);
-      if (!definition) throw new ValidationError(`Unknown job: ${job}`);
+      if (!definition) throw new ValidationError(`Unknown job: ${job}`, [], { pageTexts: [{ key: 'error.unknownJob', params: { job } }] });
       if ((definition.scope === 'tenant') !== (tenantId !== null)) {
-        throw new ValidationError(definition.scope === 'tenant' ? `Job ${job} needs a tenant` : `Job ${job} is global and takes no tenant`);
+        throw new ValidationError(definition.scope === 'tenant' ? `Job ${job} needs a tenant` : `Job ${job} is global and takes no tenant`, [], {
+          pageTexts: [{ key: definition.scope === 'tenant' ? 'error.jobNeedsTenant' : 'error.jobIsGlobal', params: { job } }],
+        });
       }
       if (tenantId !== null) {
         const tenant = await k.selectFrom('tenants').select('status').where('id', '=', tenantId).executeTakeFirst();
-        if (!tenant) throw new NotFoundError('Tenant not found');
+        if (!tenant) throw new NotFoundError('Tenant not found', { pageTexts: [{ key: 'error.tenantNotFound' }] });
         if (tenant.status !== 'active') throw new TenantInactiveError(tenant.status);
       }
       const slot = manualSlot(newId());

@@ -26,7 +26,7 @@ export function createErpClientFor(deps: {
 }): ErpClientFor {
   return async (tenantId) => {
     const tenant = await deps.tenants.get(tenantId);
-    if (!tenant.erpBaseUrl) throw new ValidationError('The ERP connector is not set up for this tenant');
+    if (!tenant.erpBaseUrl) throw new ValidationError('The ERP connector is not set up for this tenant', [], { pageTexts: [{ key: 'error.notSetUp' }] });
     const adapter = deps.erp.get(tenant.erpKind);
     await deps.ssrf.checkUrl(tenant.erpBaseUrl);
     return adapter.createClient({
@@ -35,7 +35,7 @@ export function createErpClientFor(deps: {
       timezone: tenant.timezone,
       credentials: async () => {
         const stored = await readErpCredentials(deps.secrets, tenantId);
-        if (!stored) throw new ValidationError('No ERP credentials are stored for this tenant');
+        if (!stored) throw new ValidationError('No ERP credentials are stored for this tenant', [], { pageTexts: [{ key: 'error.noCredentials' }] });
         return stored;
       },
       clock: deps.clock,

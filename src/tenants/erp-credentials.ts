@@ -10,7 +10,7 @@ export async function readErpCredentials(secrets: Pick<SecretStore, 'get'>, tena
   if (stored === undefined) return undefined;
   const parsed: unknown = JSON.parse(stored);
   if (typeof parsed !== 'object' || parsed === null || Object.values(parsed).some((v) => typeof v !== 'string')) {
-    throw new ValidationError('The stored ERP credentials are unreadable; connect the ERP again');
+    throw new ValidationError('The stored ERP credentials are unreadable; connect the ERP again', [], { pageTexts: [{ key: 'error.credentialsUnreadable' }] });
   }
   return parsed as ErpCredentials;
 }

@@ -85,7 +85,7 @@ export function adminDataRoutes(deps: Deps): Router {
       await dsr.restrict(tenantId, personId, action === 'restrict', requestedBy(req));
       return res.render('admin/dsr.njk', { done: res.locals.t(action === 'restrict' ? 'dsr.restricted' : 'dsr.lifted', { person: personId }) });
     }
-    throw new ValidationError('Unknown request type');
+    throw new ValidationError('Unknown request type', [], { pageTexts: [{ key: 'error.unknownRequest' }] });
   });
 
   router.get('/audit', async (req, res) => {

@@ -1,6 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { ZodError } from 'zod';
-import { AppError, NotFoundError, UnauthorizedError, ValidationError } from '../errors';
+import { AppError, NotFoundError, UnauthorizedError, UpstreamError, ValidationError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { translator, type Translate, type WebMessageKey } from './i18n';
 import { errorPageText, errorTexts, issueText } from './page-errors';
@@ -46,6 +46,8 @@ function pageProblem(err: unknown, problem: Problem, t: Translate): Pick<Problem
   const { status } = problem;
   if (problem.pageKey) return { status, message: t(problem.pageKey), issues: err instanceof ZodError ? err.issues.map((i) => issueText(i, t)) : problem.issues };
   if (!(err instanceof AppError)) return { status, message: problem.message, issues: problem.issues };
+  // An outside system's own words (or ours about its answer) are for the logs and staff's run pages.
+  if (err instanceof UpstreamError && !err.pageTexts) return { status, message: t('error.upstream') };
   const worded = err instanceof ValidationError && (err.issues.length > 0 || (err.issueTexts?.length ?? 0) > 0 || err.cause instanceof ZodError);
   return { status, message: errorPageText(err, t), issues: worded ? errorTexts(err, t) : undefined };
 }

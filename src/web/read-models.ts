@@ -2,7 +2,7 @@ import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { secretName, type SecretStore } from '../secrets/secret-store';
-import { parseErpRefusal, type ErpRefusalKind } from '../../integrations/erp/refusal';
+import { erpRefusalTexts, parseErpRefusal } from '../../integrations/erp/refusal';
 import { translator, type Translate, type WebMessageKey } from './i18n';
 
 export interface RunView {
@@ -29,14 +29,6 @@ const PLAIN_ERRORS: Record<string, WebMessageKey> = {
   CryptoError: 'run.crypto',
 };
 
-const REFUSALS: Record<ErpRefusalKind, WebMessageKey> = {
-  credentials: 'run.erpCredentials',
-  redirect: 'run.erpRedirect',
-  scope: 'run.erpScope',
-  'not-found': 'run.erpNotFound',
-  status: 'run.erpStatus',
-};
-
 const ENGLISH = translator('en');
 
 /**
@@ -47,9 +39,7 @@ export function adminRunError(errorClass: string | null, errorMessage: string | 
   if (errorClass === null) return null;
   if (errorClass === 'ErpRefusedError') {
     const refusal = parseErpRefusal(errorMessage ?? '');
-    if (!refusal) return t('run.upstream');
-    const said = refusal.explanation ? ` ${t('connector.erpSaid', { text: refusal.explanation })}` : '';
-    return t(REFUSALS[refusal.kind], { path: refusal.path, status: refusal.status }) + said;
+    return refusal ? erpRefusalTexts(refusal).map((p) => t(p.key, p.params)).join(' ') : t('run.upstream');
   }
   return t(PLAIN_ERRORS[errorClass] ?? 'run.unexpected');
 }

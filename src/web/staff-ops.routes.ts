@@ -28,7 +28,7 @@ export function staffOpsRoutes(deps: Deps): Router {
 
   router.post('/tenants/:id/run/:job', async (req, res) => {
     const job = param(req, 'job');
-    if (!(JOBS as readonly string[]).includes(job)) throw new ValidationError('Unknown job');
+    if (!(JOBS as readonly string[]).includes(job)) throw new ValidationError('Unknown job', [], { pageTexts: [{ key: 'error.unknownJob', params: { job } }] });
     await deps.tenants.get(param(req, 'id'));
     const { runId } = await jobs.enqueueNow(job, param(req, 'id'));
     await auditFor(req, { tenantId: param(req, 'id'), action: 'job.enqueued', object: { type: 'job_run', id: runId }, details: { job } });

@@ -10,6 +10,7 @@ import { errorTexts, formIssues, issueText } from '../../src/web/page-errors';
 import { adminRunError } from '../../src/web/read-models';
 
 const fi = translator('fi');
+const REFUSAL_KINDS: ErpRefusalKind[] = ['credentials', 'redirect', 'scope', 'not-found', 'status'];
 
 const issuesOf = (schema: z.ZodType, input: unknown) => {
   const parsed = schema.safeParse(input);
@@ -42,11 +43,11 @@ test('every page text an error names is in the catalogs', () => {
   expect(keys.length).toBeGreaterThan(20);
   expect(keys.filter((k) => !(k in en))).toEqual([]);
   for (const [failure, message] of Object.entries(VERIFY_MESSAGES)) expect(en[`connector.check.${failure}` as keyof typeof en]).toBe(message);
+  for (const kind of REFUSAL_KINDS) expect(`erp.refused.${kind}` in en).toBe(true);
 });
 
 test("a stored ERP refusal is read back by its kind; the admin reads it in the page's language and the API in English", () => {
-  const kinds: ErpRefusalKind[] = ['credentials', 'redirect', 'scope', 'not-found', 'status'];
-  for (const kind of kinds) {
+  for (const kind of REFUSAL_KINDS) {
     const refusal = { kind, path: kind === 'credentials' ? '' : '/v1/users', status: kind === 'credentials' ? 401 : kind === 'redirect' ? 302 : kind === 'scope' ? 403 : kind === 'not-found' ? 404 : 418, explanation: 'Said "this"' };
     const message = erpRefusalMessage(refusal);
     expect(parseErpRefusal(message)).toEqual(refusal);
