@@ -2,6 +2,17 @@
  * Typed errors raised at the edges. Messages must never carry secrets, names or email addresses:
  * they end up in logs, job-run records and JSON error bodies.
  */
+export class AppError extends Error {
+  readonly status: number = 500;
+  readonly code: string = 'internal';
+  readonly pageTexts: readonly PageText[] | undefined;
+  constructor(message: string, options?: AppErrorOptions) {
+    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
+    this.name = new.target.name;
+    this.pageTexts = options?.pageTexts;
+  }
+}
+
 /**
  * One sentence of a web page in the reader's language: a key of the page catalogs (src/web/i18n) and the
  * values it names. Pages show an error by these; the JSON API, logs and job records keep its English message.
@@ -15,17 +26,6 @@ export interface AppErrorOptions {
   cause?: unknown;
   /** The message as page sentences, in order; without them a page shows the English message. */
   pageTexts?: readonly PageText[];
-}
-
-export class AppError extends Error {
-  readonly status: number = 500;
-  readonly code: string = 'internal';
-  readonly pageTexts: readonly PageText[] | undefined;
-  constructor(message: string, options?: AppErrorOptions) {
-    super(message, options && 'cause' in options ? { cause: options.cause } : undefined);
-    this.name = new.target.name;
-    this.pageTexts = options?.pageTexts;
-  }
 }
 
 export class ValidationError extends AppError {

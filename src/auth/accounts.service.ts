@@ -102,7 +102,7 @@ export function createAccountsService(deps: {
       if (!reauth.ok) return reauth;
       const user = await db.kysely.selectFrom('users').select('username').where('id', '=', userId).executeTakeFirstOrThrow();
       checkPasswordPolicy(next, { username: user.username });
-      if (current === next) throw new ValidationError('The password does not meet the requirements', ['Choose a password other than the current one.'], { issueTexts: [{ key: 'password.same' }] });
+      if (current === next) throw new ValidationError('The password does not meet the requirements', ['Choose a password other than the current one.'], { pageTexts: [{ key: 'error.weakPassword' }], issueTexts: [{ key: 'password.same' }] });
       await db.kysely.updateTable('users').set({ password_hash: await passwords.hash(next) }).where('id', '=', userId).execute();
       return { ok: true, endedSessions: await sessions.destroyAllForUser(userId, keepSessionHash) };
     },

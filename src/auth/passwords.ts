@@ -69,6 +69,9 @@ export function checkPasswordPolicy(password: string, context: { username?: stri
     broken.push(['The password must not contain the user name.', { key: 'password.containsName' }]);
   }
   if (broken.length > 0) {
-    throw new ValidationError('The password does not meet the requirements', broken.map(([issue]) => issue), { issueTexts: broken.map(([, text]) => text) });
+    throw new ValidationError('The password does not meet the requirements', broken.map(([issue]) => issue), {
+      pageTexts: [{ key: 'error.weakPassword' }],
+      issueTexts: broken.map(([, text]) => text),
+    });
   }
 }

@@ -57,7 +57,7 @@ function toTenant(r: TenantRow): Tenant {
 }
 
 function checkDates(start: string, end: string | null): void {
-  if (end !== null && end < start) throw new ValidationError('Invalid contract dates', ['The contract cannot end before it starts.'], { issueTexts: [{ key: 'tenant.contractOrder' }] });
+  if (end !== null && end < start) throw new ValidationError('Invalid contract dates', ['The contract cannot end before it starts.'], { pageTexts: [{ key: 'error.contractDates' }], issueTexts: [{ key: 'tenant.contractOrder' }] });
 }
 
 export function createTenantsService(deps: { db: Db; clock: Clock; erp: Pick<ErpRegistry, 'defaultKind' | 'get'> }): TenantsService {

@@ -13,7 +13,7 @@ export function accountLanguageRoutes(deps: { db: Db; audit: Audit }): Router {
     const user = sessionUser(req);
     if (!user) throw new UnauthorizedError('Sign in first');
     const choice = field(req.body, 'language');
-    if (choice !== '' && !isWebLanguage(choice)) throw new ValidationError('Unknown language', ['language: fi, sv, en or empty'], { issueTexts: [{ key: 'error.chooseLanguage' }] });
+    if (choice !== '' && !isWebLanguage(choice)) throw new ValidationError('Unknown language', ['language: fi, sv, en or empty'], { pageTexts: [{ key: 'error.unknownLanguage' }], issueTexts: [{ key: 'error.chooseLanguage' }] });
     await setAccountLanguage(deps.db, user.id, choice === '' ? null : choice);
     await deps.audit(req, { tenantId: user.tenantId, action: 'account.language_changed', object: { type: 'user', id: user.id }, details: { language: choice || null } });
     res.redirect(303, safeNext(field(req.body, 'next')));

@@ -34,7 +34,7 @@ export function adminUsersRoutes(deps: Deps): Router {
   router.post('/users/:id', async (req, res) => {
     const admin = currentAdmin(req);
     const action = field(req.body, 'action');
-    if (!(action in USER_AUDIT_ACTIONS)) throw new ValidationError('Unknown action', ['Choose disable, enable or remove.'], { issueTexts: [{ key: 'error.chooseUserAction' }] });
+    if (!(action in USER_AUDIT_ACTIONS)) throw new ValidationError('Unknown action', ['Choose disable, enable or remove.'], { pageTexts: [{ key: 'error.unknownAction' }], issueTexts: [{ key: 'error.chooseUserAction' }] });
     const reauth = await users.reauthenticate(admin.id, field(req.body, 'password'), sourceOf(req));
     if (!reauth.ok) {
       const refused = refusalView(reauth, 'auth.yourPasswordWrong', res.locals.t as Translate);

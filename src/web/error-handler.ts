@@ -3,7 +3,7 @@ import { ZodError } from 'zod';
 import { AppError, NotFoundError, UnauthorizedError, UpstreamError, ValidationError } from '../errors';
 import type { Logger } from '../logging/logger';
 import { translator, type Translate, type WebMessageKey } from './i18n';
-import { errorPageText, errorTexts, issueText } from './page-errors';
+import { errorSentence, errorTexts, issueText } from './page-errors';
 
 const ENGLISH = translator('en');
 
@@ -49,7 +49,7 @@ function pageProblem(err: unknown, problem: Problem, t: Translate): Pick<Problem
   // An outside system's own words (or ours about its answer) are for the logs and staff's run pages.
   if (err instanceof UpstreamError && !err.pageTexts) return { status, message: t('error.upstream') };
   const worded = err instanceof ValidationError && (err.issues.length > 0 || (err.issueTexts?.length ?? 0) > 0 || err.cause instanceof ZodError);
-  return { status, message: errorPageText(err, t), issues: worded ? errorTexts(err, t) : undefined };
+  return { status, message: errorSentence(err, t), issues: worded ? errorTexts(err, t) : undefined };
 }
 
 export function notFound(_req: Request, _res: Response, next: NextFunction): void {

@@ -49,7 +49,8 @@ export function issueText(issue: IssueLike, t: Translate, fields: FieldTexts = {
   return field ? t('issue.field', { label: field.label, text }) : text;
 }
 
-const sentences = (err: AppError, t: Translate): string =>
+/** An error of ours as one sentence of the page: its page texts, else its English message. */
+export const errorSentence = (err: AppError, t: Translate): string =>
   err.pageTexts && err.pageTexts.length > 0 ? err.pageTexts.map((p) => t(p.key, p.params)).join(' ') : err.message;
 
 /**
@@ -62,7 +63,7 @@ export function errorTexts(err: AppError, t: Translate, fields: FieldTexts = {})
     if (err.issueTexts && err.issueTexts.length > 0) return err.issueTexts.map((p) => t(p.key, p.params));
     if (err.issues.length > 0 && !err.pageTexts) return err.issues;
   }
-  return [sentences(err, t)];
+  return [errorSentence(err, t)];
 }
 
 /**
@@ -76,6 +77,3 @@ export function formIssues(err: unknown, t: Translate, fields: FieldTexts = {}, 
   if (err.status >= 500 && !(options.upstream && err.code === 'upstream')) return undefined;
   return errorTexts(err, t, fields);
 }
-
-/** The error page's sentence for an error of ours, in the page's language. */
-export const errorPageText = (err: AppError, t: Translate): string => sentences(err, t);

@@ -1,8 +1,8 @@
+import { erpRefusalTexts, parseErpRefusal } from '../../integrations/erp/refusal';
 import type { Db } from '../db/db';
 import type { JobRun } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { secretName, type SecretStore } from '../secrets/secret-store';
-import { erpRefusalTexts, parseErpRefusal } from '../../integrations/erp/refusal';
 import { translator, type Translate, type WebMessageKey } from './i18n';
 
 export interface RunView {

@@ -44,7 +44,7 @@ export function staffUsersRoutes(deps: Deps): Router {
     if (!staff) throw new UnauthorizedError('Sign in to continue');
     const tenant = await tenants.get(param(req, 'id'));
     const action = field(req.body, 'action');
-    if (!(action in STAFF_ACCOUNT_AUDIT_ACTIONS)) throw new ValidationError('Unknown action', ['Choose reset, unlock, disable or enable.'], { issueTexts: [{ key: 'error.chooseAdminAction' }] });
+    if (!(action in STAFF_ACCOUNT_AUDIT_ACTIONS)) throw new ValidationError('Unknown action', ['Choose reset, unlock, disable or enable.'], { pageTexts: [{ key: 'error.unknownAction' }], issueTexts: [{ key: 'error.chooseAdminAction' }] });
     const target = { tenantId: tenant.id, userId: param(req, 'userId') };
     // Unlocking only lets attempts resume; the rest change who can sign in, so the operator's password comes first.
     if (action !== 'unlock') {

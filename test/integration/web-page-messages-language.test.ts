@@ -175,6 +175,15 @@ test("a failed run's ERP refusal reads in the page language, with what the ERP s
   expect(api.lastRuns[0]?.error).toContain('ERP refused /v1/workhours (403): the API client lacks a read scope or an add-on.');
 });
 
+test("the error page's sentence and issues are in the page language", async () => {
+  const res = await post(admin, '/account/language', { language: 'de' }, 'fi');
+  expect(res.status).toBe(400);
+  const page = decode(await res.text());
+  expect(page).toContain('Tuntematon kieli');
+  expect(page).toContain('Valitse suomi, ruotsi, englanti tai selaimen kieli.');
+  expect(page).not.toMatch(/Unknown language|language: fi, sv, en or empty/);
+});
+
 test('the error page words a suspended organisation in the page language; the API keeps English', async () => {
   const suspendedId = await createTenant(server, 'Tauko Oy');
   const paused = await signInAdmin(server, suspendedId, 'tauko-admin');

@@ -420,6 +420,11 @@ export const en = {
   'error.chooseLanguage': 'Choose Finnish, Swedish, English or the language of the browser.',
   'error.chooseUserAction': 'Choose disable, enable or remove.',
   'error.chooseAdminAction': 'Choose reset, unlock, disable or enable.',
+  'error.invalidUsername': 'Invalid user name',
+  'error.weakPassword': 'The password does not meet the requirements',
+  'error.contractDates': 'Invalid contract dates',
+  'error.unknownLanguage': 'Unknown language',
+  'error.unknownAction': 'Unknown action',
 };
 
 export type WebMessageKey = keyof typeof en;

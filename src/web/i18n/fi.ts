@@ -417,4 +417,9 @@ export const fi: WebMessages = {
   'error.chooseLanguage': 'Valitse suomi, ruotsi, englanti tai selaimen kieli.',
   'error.chooseUserAction': 'Valitse poista käytöstä, ota käyttöön tai poista.',
   'error.chooseAdminAction': 'Valitse palauta, avaa lukitus, poista käytöstä tai ota käyttöön.',
+  'error.invalidUsername': 'Käyttäjätunnus ei kelpaa',
+  'error.weakPassword': 'Salasana ei täytä vaatimuksia',
+  'error.contractDates': 'Sopimuksen päivämäärät eivät kelpaa',
+  'error.unknownLanguage': 'Tuntematon kieli',
+  'error.unknownAction': 'Tuntematon toiminto',
 };

@@ -417,4 +417,9 @@ export const sv: WebMessages = {
   'error.chooseLanguage': 'Välj finska, svenska, engelska eller webbläsarens språk.',
   'error.chooseUserAction': 'Välj inaktivera, aktivera eller ta bort.',
   'error.chooseAdminAction': 'Välj återställ, lås upp, inaktivera eller aktivera.',
+  'error.invalidUsername': 'Ogiltigt användarnamn',
+  'error.weakPassword': 'Lösenordet uppfyller inte kraven',
+  'error.contractDates': 'Ogiltiga avtalsdatum',
+  'error.unknownLanguage': 'Okänt språk',
+  'error.unknownAction': 'Okänd åtgärd',
 };
