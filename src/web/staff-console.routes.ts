@@ -65,22 +65,26 @@ export function staffConsoleRoutes(deps: Deps): Router {
     }));
     const days = dailyFigures(recent, now, CHART_DAYS);
     const labels = days.map((d) => d.day);
+    const t = res.locals.t;
+    const peakLabel = t('chart.peak');
     const charts = {
       runs: barChartSvg({
-        title: 'Runs per day',
+        title: t('staff.runsPerDay'),
+        peakLabel,
         labels,
         series: [
-          { label: 'succeeded', className: 'bar-ok', values: days.map((d) => d.succeeded) },
-          { label: 'failed', className: 'bar-bad', values: days.map((d) => d.failed) },
-          { label: 'other', className: 'bar-other', values: days.map((d) => d.other) },
+          { label: t('chart.succeeded'), className: 'bar-ok', values: days.map((d) => d.succeeded) },
+          { label: t('chart.failed'), className: 'bar-bad', values: days.map((d) => d.failed) },
+          { label: t('chart.other'), className: 'bar-other', values: days.map((d) => d.other) },
         ],
       }),
       erp: barChartSvg({
-        title: 'ERP requests per day',
+        title: t('staff.erpPerDay'),
+        peakLabel,
         labels,
         series: [
-          { label: 'answered', className: 'bar-ok', values: days.map((d) => d.erpRequests - d.rateLimited) },
-          { label: '429 Too Many Requests', className: 'bar-warn', values: days.map((d) => d.rateLimited) },
+          { label: t('chart.answered'), className: 'bar-ok', values: days.map((d) => d.erpRequests - d.rateLimited) },
+          { label: t('chart.rateLimited'), className: 'bar-warn', values: days.map((d) => d.rateLimited) },
         ],
       }),
     };

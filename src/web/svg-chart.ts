@@ -12,6 +12,8 @@ export interface ChartSeries {
 
 export interface BarChart {
   title: string;
+  /** What the screen-reader summary calls the tallest day's figure, in the page's language. */
+  peakLabel: string;
   /** One label per bar group, e.g. '2026-11-30'. */
   labels: string[];
   /** Stacked bottom-up, in this order. */
@@ -53,7 +55,7 @@ export function barChartSvg(chart: BarChart): string {
     }
   });
   const sums = chart.series.map((s) => `${s.label} ${s.values.reduce((a, b) => a + b, 0)}`).join(', ');
-  const summary = `${chart.title}: ${sums}; highest day ${max}`;
+  const summary = `${chart.title}: ${sums}; ${chart.peakLabel} ${max}`;
   return [
     `<svg class="chart" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="${escapeXml(summary)}">`,
     `<text class="max" x="2" y="10">${max}</text>`,

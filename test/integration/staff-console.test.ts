@@ -105,6 +105,10 @@ test('the overview shows each tenant job’s last success, next run, failures, u
   expect(row).toMatch(/ 1 2026-04-01 person/);
   expect(html).toMatch(/<svg class="chart"[^>]*aria-label="Runs per day: succeeded 1, failed 2, other 0; highest day 3"/);
   expect(html).toMatch(/aria-label="ERP requests per day: answered \d+, 429 Too Many Requests [1-9]\d*;/);
+  // The staff account has no language of its own: the browser's choice words the charts.
+  const finnish = await (await staff.get('/staff/overview', { 'accept-language': 'fi' })).text();
+  expect(finnish).toMatch(/aria-label="Ajot päivittäin: onnistui 1, epäonnistui 2, muu 0; suurin päivä 3"/);
+  expect(finnish).toContain('<title>2026-03-02: onnistui 1, epäonnistui 2, muu 0</title>');
 });
 
 test('the run list filters by tenant, job and state and pages through older runs', async () => {

@@ -50,6 +50,7 @@ describe('daily figures', () => {
 describe('bar chart', () => {
   const svg = barChartSvg({
     title: 'Runs <per> day',
+    peakLabel: 'highest day',
     labels: ['2026-03-01', '2026-03-02'],
     series: [
       { label: 'ok', className: 'bar-ok', values: [2, 4] },
