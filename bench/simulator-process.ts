@@ -17,7 +17,7 @@ export interface SimulatorProcess {
  * alone and not the synthetic company's.
  */
 export async function startSimulatorProcess(args: string[]): Promise<SimulatorProcess> {
-  const child: ChildProcess = spawn(process.execPath, [require.resolve('tsx/cli'), 'src/main.ts', 'simulate', ...args], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', 'simulate', ...args], {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
   });
   let out = '';

@@ -37,6 +37,8 @@ function untilSignal(): Promise<NodeJS.Signals> {
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    // Started by a benchmark over IPC: a parent that goes away, even killed, takes the simulator with it.
+    if (process.send) process.once('disconnect', () => stop('SIGTERM'));
   });
 }
 
