@@ -117,6 +117,14 @@ export function createApp(deps: AppDeps): Express {
   app.use(express.json({ limit: BODY_LIMIT }));
   app.use(cookieParser());
   app.use(authenticate({ sessions, apiKeys, csrf, names }));
+  // The JSON API answers in English and renders no page: mounted before the page language and the
+  // page routers, which every API request would otherwise walk through first.
+  app.use(
+    '/api/v1',
+    requireCsrf(),
+    apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }),
+    apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }),
+  );
   app.use((req, res, next) => {
     res.locals.user = req.auth?.kind === 'session' ? req.auth.session.user : undefined;
     res.locals.path = req.path;
@@ -140,8 +148,6 @@ export function createApp(deps: AppDeps): Express {
   app.use('/admin', adminSecurityRoutes({ users, audit, sessions }));
   app.use('/admin', adminUsersRoutes({ accounts, users, audit }));
   app.use('/admin', adminDataRoutes({ tenants, reads, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, auditLog: deps.audit, audit }));
-  app.use('/api/v1', apiRoutes({ tenants, invites, reads, jobs: deps.jobs, retention: deps.retention, auditLog: deps.audit, audit, publicBaseUrl: config.PUBLIC_BASE_URL }));
-  app.use('/api/v1', apiAdminRoutes({ tenants, connector, reads, jobs: deps.jobs, dsr: deps.dsr, emailPreview: deps.emailPreview, apiKeys, audit }));
   app.use(notFound);
   app.use(errorHandler(logger));
   return app;

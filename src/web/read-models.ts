@@ -1,6 +1,7 @@
 import { erpRefusalTexts, parseErpRefusal } from '../../integrations/erp/refusal';
 import type { Db } from '../db/db';
-import type { JobRun } from '../db/schema';
+import type { Kysely } from 'kysely';
+import type { Database, JobRun } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { secretName, type SecretStore } from '../secrets/secret-store';
 import { translator, type Translate, type WebMessageKey } from './i18n';
@@ -85,6 +86,17 @@ export interface ReadModels {
   insightSummary(tenantId: string): Promise<{ period: string | null; byKind: Record<string, number>; bySeverity: Record<string, number> }>;
 }
 
+/** The latest period's insight counts per kind and severity: one read of the (tenant, period, kind, severity) index. */
+export function insightSummaryQuery(k: Kysely<Database>, tenantId: string) {
+  const latest = k.selectFrom('insights').select((eb) => eb.fn.max('period').as('period')).where('tenant_id', '=', tenantId);
+  return k
+    .selectFrom('insights')
+    .select(['period', 'kind', 'severity', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('tenant_id', '=', tenantId)
+    .where('period', '=', latest)
+    .groupBy(['period', 'kind', 'severity']);
+}
+
 export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadModels {
   const k = deps.db.kysely;
   const countBy = async <T extends 'state' | 'kind' | 'severity'>(rows: Promise<Array<Record<T, string> & { n: number | string | bigint }>>, col: T) =>
@@ -130,12 +142,14 @@ export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadMo
       return row !== undefined;
     },
     async insightSummary(tenantId) {
-      const latest = await k.selectFrom('insights').select('period').where('tenant_id', '=', tenantId).orderBy('period', 'desc').limit(1).executeTakeFirst();
-      if (!latest) return { period: null, byKind: {}, bySeverity: {} };
-      const base = k.selectFrom('insights').where('tenant_id', '=', tenantId).where('period', '=', latest.period);
-      const byKind = await countBy(base.select(['kind', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('kind').execute(), 'kind');
-      const bySeverity = await countBy(base.select(['severity', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('severity').execute(), 'severity');
-      return { period: latest.period, byKind, bySeverity };
+      const rows = await insightSummaryQuery(k, tenantId).execute();
+      const byKind: Record<string, number> = {};
+      const bySeverity: Record<string, number> = {};
+      for (const r of rows) {
+        byKind[r.kind] = (byKind[r.kind] ?? 0) + Number(r.n);
+        bySeverity[r.severity] = (bySeverity[r.severity] ?? 0) + Number(r.n);
+      }
+      return { period: rows[0]?.period ?? null, byKind, bySeverity };
     },
   };
 }

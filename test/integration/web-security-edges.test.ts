@@ -101,10 +101,11 @@ describe('API key scope', () => {
   }
   const withKey = (key: string, path: string, method = 'GET') => fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${key}` } });
 
-  test('a read key reads every route open to keys', async () => {
+  test('a read key reads every route open to keys, and no answer to a key sets a cookie', async () => {
     const key = await keyWithScope('read');
     for (const path of ['status', 'runs', 'insights/summary']) {
-      expect([path, (await withKey(key, `/api/v1/tenants/${tenantId}/${path}`)).status]).toEqual([path, 200]);
+      const res = await withKey(key, `/api/v1/tenants/${tenantId}/${path}`);
+      expect([path, res.status, res.headers.getSetCookie()]).toEqual([path, 200, []]);
     }
   });
 

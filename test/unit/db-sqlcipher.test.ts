@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import { upsert } from '../../src/db/upsert';
 import { ConfigError } from '../../src/errors';
+import { insightSummaryQuery } from '../../src/web/read-models';
 
 describe('SQLCipher database', () => {
   let dir: string;
@@ -84,13 +85,17 @@ describe('SQLCipher database', () => {
     await db.close();
   });
 
-  it("answers the insights summary's queries (latest period, counts by kind and severity) from an index, without reading the tenant's other periods", async () => {
+  it("answers the insights summary (latest period, counts by kind and severity) from an index in one query, without reading the tenant's other periods", async () => {
     const db = openSqlite({ file: path.join(dir, 'x.db'), key: 'correct horse battery staple 123456', keySetting: 'DB_KEY' });
     await migrateToLatest(db);
     const plan = async (query: string) => (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db.kysely)).rows.map((r) => r.detail).join(' | ');
-    expect(await plan("select period from insights where tenant_id = 't' order by period desc limit 1")).toMatch(/COVERING INDEX insights_tenant_period/);
-    expect(await plan("select kind, count(*) from insights where tenant_id = 't' and period = '2026-W47' group by kind")).toMatch(/COVERING INDEX insights_tenant_period/);
-    expect(await plan("select severity, count(*) from insights where tenant_id = 't' and period = '2026-W47' group by severity")).toMatch(/COVERING INDEX insights_tenant_period/);
+    const query = insightSummaryQuery(db.kysely, 't').compile();
+    const inline = query.sql.replace(/\?/g, () => "'t'");
+    expect(query.parameters).toEqual(['t', 't']);
+    const steps = await plan(inline);
+    // The latest period from the index's end, then that period's (kind, severity) pairs in index order.
+    expect(steps.match(/COVERING INDEX insights_tenant_period/g)).toHaveLength(2);
+    expect(steps).not.toMatch(/SCAN insights\b(?! USING)|TEMP B-TREE/);
     await db.close();
   });
 });
