@@ -18,7 +18,25 @@ export interface SqliteOptions {
   keySetting: string;
   /** Page cache of this connection in KiB (default 32 MiB). */
   cacheKib?: number;
+  /** How long a statement waits for another connection's write lock before failing with SQLITE_BUSY (default 10 s). */
+  lockWaitMs?: number;
+  /**
+   * The connection has a thread to itself (the work-hour writer): it waits for locks inside SQLite,
+   * blocking only that thread, and runs the WAL checkpoints, which the event loop's connection leaves to it.
+   */
+  ownThread?: boolean;
 }
+
+const LOCK_WAIT_MS = 10_000;
+
+/**
+ * WAL frames after which a commit copies the log back into the database file. The copy happens on the
+ * committing connection and can take most of a second after a sync's batches. The writer thread's
+ * connection checkpoints at the usual size; the event loop's one only far beyond it, as a backstop when
+ * no writer thread runs for a long time (its own small transactions rewrite the same few pages, which
+ * a checkpoint copies once each, so that copy stays short).
+ */
+const AUTOCHECKPOINT_PAGES = { ownThread: 16384, eventLoop: 65536 };
 
 /** No database yet at `file`: SQLite would create one there (or fill an empty file) when opened. */
 export function isNewSqliteFile(file: string): boolean {
@@ -38,6 +56,7 @@ export function openSqlite(options: SqliteOptions): Db {
   const inMemory = options.file === ':memory:';
   if (!inMemory) fs.mkdirSync(path.dirname(options.file), { recursive: true, mode: 0o700 });
   let raw: SqliteDatabase.Database;
+  let wal = false;
   try {
     raw = new SqliteDatabase(options.file);
   } catch (err) {
@@ -51,7 +70,7 @@ export function openSqlite(options: SqliteOptions): Db {
       raw.pragma(`key="x'${createHash('sha256').update(options.key, 'utf8').digest('hex')}'"`);
     }
     raw.prepare('SELECT count(*) FROM sqlite_master').get();
-    raw.pragma('journal_mode = WAL');
+    wal = raw.pragma('journal_mode = WAL', { simple: true }) === 'wal';
   } catch (err) {
     raw.close();
     const code = (err as { code?: string }).code;
@@ -63,13 +82,18 @@ export function openSqlite(options: SqliteOptions): Db {
     }
     throw storageErrorOf(err, options.file);
   }
-  raw.pragma('busy_timeout = 10000');
+  const lockWaitMs = Math.max(0, Math.round(options.lockWaitMs ?? LOCK_WAIT_MS));
+  // On the event loop SQLite must not sleep in its busy handler: the dialect waits with timers instead.
+  // Those retries are safe only where a busy answer means nothing was done, which WAL guarantees (see
+  // the dialect); without WAL (a file system that refuses it) SQLite keeps waiting as it always did.
+  const waitsInDialect = wal && !options.ownThread;
+  raw.pragma(`busy_timeout = ${waitsInDialect ? 0 : lockWaitMs}`);
   raw.pragma('synchronous = NORMAL');
   // Every page read from disk must be decrypted: a larger cache keeps hot index pages in plaintext memory.
   raw.pragma(`cache_size = -${Math.round(options.cacheKib ?? 32768)}`);
-  raw.pragma('wal_autocheckpoint = 16384');
+  raw.pragma(`wal_autocheckpoint = ${options.ownThread ? AUTOCHECKPOINT_PAGES.ownThread : AUTOCHECKPOINT_PAGES.eventLoop}`);
   if (!inMemory) fs.chmodSync(options.file, 0o600);
-  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(raw) });
+  const kysely = new Kysely<Database>({ dialect: new ImmediateSqliteDialect(raw, { lockWaitMs: waitsInDialect ? lockWaitMs : 0 }) });
   return {
     kysely,
     dialect: 'sqlite',

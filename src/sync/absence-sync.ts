@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import type { ErpAbsence } from '../../integrations/erp/erp-client';
 import { skipUnknownUser, type SyncRun } from './context';
 import { absenceMinutesByDay } from './absence-days';
@@ -96,8 +97,16 @@ export async function syncAbsences(run: SyncRun, read: AbsenceRead): Promise<voi
   run.counters.absenceDays += minutes.size;
 }
 
+/**
+ * Absences are written on the event loop's own connection, where sealing and upserting a batch take
+ * a while and every step resolves at once: without a turn of the event loop between batches (and
+ * between cleared days), requests would wait for all of them.
+ */
+const letRequestsIn = () => setImmediate();
+
 async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<void> {
   for (let i = 0; i < days.length; i += BATCH) {
+    if (i > 0) await letRequestsIn();
     const batch = days.slice(i, i + BATCH);
     const scope = { tenantId: run.tenantId, personIds: [...new Set(batch.map(([key]) => key.split('|')[0] ?? ''))] };
     // Checked before encrypting too: encryption may create the tenant's data key, outside any transaction.
@@ -127,6 +136,7 @@ async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<vo
 
 async function clearAbsences(run: SyncRun, keys: { erp_person_id: string; date: string }[]): Promise<void> {
   for (const k of keys) {
+    await letRequestsIn();
     await run.db.kysely.transaction().execute(async (trx) => {
       await run.fence(trx, { tenantId: run.tenantId, personIds: [k.erp_person_id] });
       const scope = trx.updateTable('daily_facts').where('tenant_id', '=', run.tenantId).where('erp_person_id', '=', k.erp_person_id).where('date', '=', k.date);

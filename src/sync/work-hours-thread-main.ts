@@ -1,4 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads';
+import { sql } from 'kysely';
 import type { ErpWorkHour } from '../../integrations/erp/erp-client';
 import type { Db } from '../db/db';
 import { openSqlite } from '../db/open-sqlite';
@@ -40,8 +41,15 @@ async function handle(request: WriterRequest): Promise<unknown> {
     case 'settlePass':
       return writer.settlePass();
     case 'close':
-      await writer.close();
-      await db.close();
+      try {
+        await writer.close();
+        // The run's pages go back into the database file from this thread, while no one waits for
+        // it: the log then starts over at the next write, instead of leaving this copy to a later
+        // commit, perhaps one on the event loop.
+        await sql`pragma wal_checkpoint(PASSIVE)`.execute(db.kysely);
+      } finally {
+        await db.close();
+      }
       return undefined;
   }
 }

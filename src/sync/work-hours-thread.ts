@@ -40,7 +40,7 @@ const ENTRY = path.join(__dirname, `work-hours-thread-main${path.extname(__filen
  */
 export function threadWriters(sqlite: SqliteOptions, logger: Logger): WorkHoursWriters {
   return (session, fence) => {
-    const workerData: WriterThreadData = { sqlite: { ...sqlite, cacheKib: WRITER_CACHE_KIB }, session, fence: fence.spec };
+    const workerData: WriterThreadData = { sqlite: { ...sqlite, cacheKib: WRITER_CACHE_KIB, ownThread: true }, session, fence: fence.spec };
     // Uncompiled, the thread registers tsx (a development dependency) before loading its TypeScript entry.
     const worker = ENTRY.endsWith('.ts')
       ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(ENTRY)});`, { eval: true, workerData, resourceLimits: WRITER_HEAP })

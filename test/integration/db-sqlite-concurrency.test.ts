@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { sql } from 'kysely';
 import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import { auditEventRow } from '../fakes/audit-event-row';
@@ -15,8 +14,7 @@ describe('SQLite transactions with two connections on one file', () => {
     const key = 'concurrency-test-key-concurrency-00';
     const a = openSqlite({ file, key, keySetting: 'DB_KEY' });
     await migrateToLatest(a);
-    const b = openSqlite({ file, key, keySetting: 'DB_KEY' });
-    await sql`pragma busy_timeout = 0`.execute(b.kysely);
+    const b = openSqlite({ file, key, keySetting: 'DB_KEY', lockWaitMs: 0 });
     let otherWriter: unknown;
     try {
       await a.kysely.transaction().execute(async (trx) => {
