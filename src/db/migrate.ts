@@ -11,6 +11,7 @@ import { forgetEmployeeIpsMigration } from './migrations/009-forget-employee-ips
 import { accountLanguageMigration } from './migrations/010-account-language';
 import { projectMoneyMigration } from './migrations/011-project-money';
 import { insightsPeriodIndexMigration } from './migrations/012-insights-period-index';
+import { absenceDaysIndexMigration } from './migrations/013-absence-days-index';
 
 /** Versioned migrations, in order. Names are permanent once released. */
 function migrations(db: Db): Record<string, Migration> {
@@ -26,6 +27,7 @@ function migrations(db: Db): Record<string, Migration> {
     '010-account-language': accountLanguageMigration,
     '011-project-money': projectMoneyMigration(db.dialect),
     '012-insights-period-index': insightsPeriodIndexMigration,
+    '013-absence-days-index': absenceDaysIndexMigration,
   };
 }
 

@@ -1,8 +1,10 @@
 import { setImmediate } from 'node:timers/promises';
+import type { Kysely } from 'kysely';
 import type { ErpAbsence } from '../../integrations/erp/erp-client';
 import { skipUnknownUser, type SyncRun } from './context';
 import { absenceMinutesByDay } from './absence-days';
 import { absenceCipherContext } from '../db/fact-columns';
+import type { Database } from '../db/schema';
 import { upsert } from '../db/upsert';
 import { expectedMinutes } from '../insights/calendar';
 
@@ -81,14 +83,7 @@ export async function syncAbsences(run: SyncRun, read: AbsenceRead): Promise<voi
   }
   // Only days this run read can have lost their absence.
   const wasRead = (personId: string, date: string) => read.full || date >= read.recentFrom || (wholeWindow?.has(personId) ?? false);
-  const existing = await run.db.kysely
-    .selectFrom('daily_facts')
-    .select(['erp_person_id', 'date'])
-    .where('tenant_id', '=', run.tenantId)
-    .where('date', '>=', from)
-    .where('date', '<=', to)
-    .where('absence_minutes_enc', 'is not', null)
-    .execute();
+  const existing = await absenceDaysQuery(run.db.kysely, run.tenantId, run.window).execute();
   const cleared = existing.filter(
     (r) => run.contracts.has(r.erp_person_id) && wasRead(r.erp_person_id, r.date) && !minutes.has(`${r.erp_person_id}|${r.date}`),
   );
@@ -132,6 +127,17 @@ async function writeAbsences(run: SyncRun, days: [string, number][]): Promise<vo
       await upsert({ kysely: trx, dialect: run.db.dialect }, 'daily_facts', rows, ['tenant_id', 'erp_person_id', 'date'], ['absence_minutes_enc', 'updated_at']);
     });
   }
+}
+
+/** The days of a window that hold an absence, read from their own index (migration 013). */
+export function absenceDaysQuery(k: Kysely<Database>, tenantId: string, window: { from: string; to: string }) {
+  return k
+    .selectFrom('daily_facts')
+    .select(['erp_person_id', 'date'])
+    .where('tenant_id', '=', tenantId)
+    .where('date', '>=', window.from)
+    .where('date', '<=', window.to)
+    .where('absence_minutes_enc', 'is not', null);
 }
 
 async function clearAbsences(run: SyncRun, keys: { erp_person_id: string; date: string }[]): Promise<void> {

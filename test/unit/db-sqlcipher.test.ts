@@ -6,6 +6,7 @@ import { migrateToLatest } from '../../src/db/migrate';
 import { openSqlite } from '../../src/db/open-sqlite';
 import { upsert } from '../../src/db/upsert';
 import { ConfigError } from '../../src/errors';
+import { absenceDaysQuery } from '../../src/sync/absence-sync';
 import { insightSummaryQuery } from '../../src/web/read-models';
 
 describe('SQLCipher database', () => {
@@ -49,7 +50,7 @@ describe('SQLCipher database', () => {
 
   it('migrates idempotently and upserts on the key', async () => {
     const db = openSqlite({ file: ':memory:', key: 'k'.repeat(32), keySetting: 'DB_KEY' });
-    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language', '011-project-money', '012-insights-period-index']);
+    expect(await migrateToLatest(db)).toEqual(['001-initial', '002-totp-last-step', '004-email-suppressions', '005-calendar-and-flex', '006-drop-absences', '007-account-lifecycle', '008-staff-console', '009-forget-employee-ips', '010-account-language', '011-project-money', '012-insights-period-index', '013-absence-days-index']);
     expect(await migrateToLatest(db)).toEqual([]);
     const row = { tenant_id: 't', erp_project_id: 'p', manager_id: null, budget_minutes: 60, start_date: null, end_date: null, is_closed: 0 as const, updated_at: 'x' };
     await upsert(db, 'projects', [row], ['tenant_id', 'erp_project_id']);
@@ -85,10 +86,12 @@ describe('SQLCipher database', () => {
     await db.close();
   });
 
-  it("answers the insights summary (latest period, counts by kind and severity) from an index in one query, without reading the tenant's other periods", async () => {
+  it("answers the insights summary (latest period, counts by kind and severity) in one query, and a window's absence days, from indexes that hold nothing else", async () => {
     const db = openSqlite({ file: path.join(dir, 'x.db'), key: 'correct horse battery staple 123456', keySetting: 'DB_KEY' });
     await migrateToLatest(db);
     const plan = async (query: string) => (await sql.raw<{ detail: string }>(`explain query plan ${query}`).execute(db.kysely)).rows.map((r) => r.detail).join(' | ');
+    const absences = absenceDaysQuery(db.kysely, 't', { from: '2026-01-01', to: '2026-12-31' }).compile();
+    expect(await plan(absences.sql.replace(/\?/g, () => "'x'"))).toBe('SEARCH daily_facts USING INDEX daily_facts_absence_days (tenant_id=? AND date>? AND date<?)');
     const query = insightSummaryQuery(db.kysely, 't').compile();
     const inline = query.sql.replace(/\?/g, () => "'t'");
     expect(query.parameters).toEqual(['t', 't']);
