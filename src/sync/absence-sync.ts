@@ -8,7 +8,11 @@ import type { Database } from '../db/schema';
 import { upsert } from '../db/upsert';
 import { expectedMinutes } from '../insights/calendar';
 
-const BATCH = 500;
+/**
+ * Absence days per transaction. These writes run on the thread that answers web requests, and each
+ * transaction holds it: 500 days took 65–130 ms in the 1,000-employee sync, 100 keep it near 20 ms.
+ */
+const BATCH = 100;
 
 /** How much of the window this run reads: all of it, or what changed plus the recent days. */
 export type AbsenceRead = { full: true } | { full: false; changedSince: string; recentFrom: string };
