@@ -16,8 +16,14 @@ export interface ErpRefusal {
   explanation: string | null;
 }
 
+/** What the ERP said, appended to an English message; empty when it said nothing. */
+export const erpSaid = (explanation: string | null): string => (explanation ? ` The ERP said: "${explanation}".` : '');
+
+/** What the ERP said, as page texts: quoted as the ERP said it, in a sentence of the page's language. */
+export const erpSaidTexts = (explanation: string | null): PageText[] => (explanation ? [{ key: 'connector.erpSaid', params: { text: explanation } }] : []);
+
 export function erpRefusalMessage({ kind, path, status, explanation }: ErpRefusal): string {
-  const said = explanation ? ` The ERP said: "${explanation}".` : '';
+  const said = erpSaid(explanation);
   switch (kind) {
     case 'credentials':
       return `ERP rejected the credentials (client ID and secret).${said}`;
@@ -35,7 +41,7 @@ export function erpRefusalMessage({ kind, path, status, explanation }: ErpRefusa
 /** The refusal as page texts (keys of the page catalogs): its kind, then what the ERP said. */
 export const erpRefusalTexts = ({ kind, path, status, explanation }: ErpRefusal): PageText[] => [
   { key: `erp.refused.${kind}`, params: { path, status } },
-  ...(explanation ? [{ key: 'connector.erpSaid', params: { text: explanation } }] : []),
+  ...erpSaidTexts(explanation),
 ];
 
 const SHAPES: ReadonlyArray<[ErpRefusalKind, RegExp]> = [

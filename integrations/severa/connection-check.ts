@@ -7,6 +7,7 @@
 import { TransportError } from '../http/http-transport';
 import { UpstreamError } from '../../src/errors';
 import type { ErpConnectionCheckOptions } from '../erp/adapter';
+import { erpSaid, erpSaidTexts } from '../erp/refusal';
 import { createSeveraClient, ErpRefusedError } from './severa-client';
 import * as wire from './wire';
 
@@ -77,9 +78,8 @@ export async function checkSeveraConnection(options: ErpConnectionCheckOptions &
     // change; for an address that is no Severa API whatever answered there is beside the point.
     const explained = failure === 'credentials' || failure === 'permission';
     const explanation = explained && err instanceof ErpRefusedError ? err.explanation : null;
-    const said = explanation ? ` The ERP said: "${explanation}".` : '';
     // The page words the failure in its reader's language; the ERP's explanation stays as the ERP said it.
-    const pageTexts = [{ key: `connector.check.${failure}` }, ...(explanation ? [{ key: 'connector.erpSaid', params: { text: explanation } }] : [])];
-    throw new UpstreamError(VERIFY_MESSAGES[failure] + said, UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err, pageTexts });
+    const pageTexts = [{ key: `connector.check.${failure}` }, ...erpSaidTexts(explanation)];
+    throw new UpstreamError(VERIFY_MESSAGES[failure] + erpSaid(explanation), UPSTREAM, failure === 'busy' || failure === 'unreachable', { cause: err, pageTexts });
   }
 }

@@ -43,9 +43,11 @@ export function authenticate(deps: { sessions: SessionStore; apiKeys: ApiKeyServ
     const bearer = /^Bearer (eik_\S+)$/.exec(req.get('authorization') ?? '')?.[1];
     if (bearer && req.path.startsWith('/api/')) {
       const key = await apiKeys.authenticate(bearer);
-      if (key) req.auth = { kind: 'api-key', keyId: key.id, tenantId: key.tenantId, scope: key.scope, tenantStatus: key.tenantStatus };
-      // A key is the whole credential: no session to resolve, no form to protect, no cookie to set.
-      if (key) return next();
+      if (key) {
+        req.auth = { kind: 'api-key', keyId: key.id, tenantId: key.tenantId, scope: key.scope, tenantStatus: key.tenantStatus };
+        // A key is the whole credential: no session to resolve, no form to protect, no cookie to set.
+        return next();
+      }
     }
     const device: unknown = req.cookies?.[names.device];
     if (typeof device === 'string' && device.length <= 200) req.device = device;

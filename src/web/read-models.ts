@@ -99,8 +99,6 @@ export function insightSummaryQuery(k: Kysely<Database>, tenantId: string) {
 
 export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadModels {
   const k = deps.db.kysely;
-  const countBy = async <T extends 'state' | 'kind' | 'severity'>(rows: Promise<Array<Record<T, string> & { n: number | string | bigint }>>, col: T) =>
-    Object.fromEntries((await rows).map((r) => [r[col], Number(r.n)]));
 
   return {
     async runs({ tenantId, state, limit, detailed }) {
@@ -129,10 +127,8 @@ export function createReadModels(deps: { db: Db; secrets: SecretStore }): ReadMo
         .map((r) => toRun(r, false, t));
       const people = await k.selectFrom('people').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
       const insights = await k.selectFrom('insights').select((eb) => eb.fn.countAll<number>().as('n')).where('tenant_id', '=', tenantId).executeTakeFirst();
-      const deliveries = await countBy(
-        k.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', tenantId).groupBy('state').execute(),
-        'state',
-      );
+      const byState = await k.selectFrom('deliveries').select(['state', (eb) => eb.fn.countAll<number>().as('n')]).where('tenant_id', '=', tenantId).groupBy('state').execute();
+      const deliveries = Object.fromEntries(byState.map((r) => [r.state, Number(r.n)]));
       const connected = (await deps.secrets.get(secretName('erp', tenantId))) !== undefined;
       const holidays = await k.selectFrom('tenant_calendars').select(['source', 'reason']).where('tenant_id', '=', tenantId).executeTakeFirst();
       return { lastRuns, people: Number(people?.n ?? 0), insights: Number(insights?.n ?? 0), deliveries, connected, holidays: holidays ?? null };
